@@ -1,0 +1,69 @@
+"""The one websocket endpoint, `/ws/`.
+
+A signed-in user is joined to their own group (notifications). Any visitor may subscribe to
+object groups ("something new here") by sending `{"subscribe": ["announcement.3", ...]}`:
+those events say only that something public changed, so they need no permission beyond
+being allowed to read the page. Origins are checked by `AllowedHostsOriginValidator`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from ashyq.live import GROUP_RE, user_group
+
+MAX_SUBSCRIPTIONS = 20
+
+
+class LiveConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self) -> None:
+        self.groups_joined: set[str] = set()
+        user = self.scope.get("user")
+        await self.accept()
+        if user is not None and user.is_authenticated:
+            await self._join(user_group(user.pk))
+        await self.send_json(
+            {"type": "hello", "authenticated": bool(user and user.is_authenticated)}
+        )
+
+    async def disconnect(self, code: int) -> None:
+        for group in list(self.groups_joined):
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.groups_joined.clear()
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if not isinstance(content, dict):
+            await self.send_json({"type": "error", "error": "expected an object"})
+            return
+        wanted = content.get("subscribe") or []
+        if isinstance(wanted, str):
+            wanted = [wanted]
+        accepted, refused = [], []
+        for group in wanted:
+            if (
+                isinstance(group, str)
+                and GROUP_RE.match(group)
+                and not group.startswith("user.")
+                and len(self.groups_joined) < MAX_SUBSCRIPTIONS
+            ):
+                await self._join(group)
+                accepted.append(group)
+            else:
+                refused.append(group if isinstance(group, str) else repr(group))
+        await self.send_json({"type": "subscribed", "groups": accepted, "refused": refused})
+
+    async def live_event(self, message: dict[str, Any]) -> None:
+        await self.send_json(
+            {
+                "type": "event",
+                "group": message["group"],
+                "event": message["event"],
+                "payload": message.get("payload", {}),
+            }
+        )
+
+    async def _join(self, group: str) -> None:
+        await self.channel_layer.group_add(group, self.channel_name)
+        self.groups_joined.add(group)

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language_info
+
+from ashyq.i18n import active_language
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/language_switcher.html", takes_context=True)
+def language_switcher(context) -> dict:
+    """One small POST form per language (works without JavaScript). For a Wagtail page the
+    target is the page's own translation; otherwise the same URL in the other language."""
+    request = context["request"]
+    page = context.get("page")
+    current = active_language()
+    choices = []
+    for code, name in settings.LANGUAGES:
+        target = None
+        if page is not None and hasattr(page, "get_translation_or_none"):
+            from wagtail.models import Locale
+
+            locale = Locale.objects.filter(language_code=code).first()
+            translation = page.get_translation_or_none(locale) if locale else None
+            if translation is not None and translation.live:
+                target = translation.get_url(request=request)
+        if target is None:
+            target = translate_url(request.get_full_path(), code)
+        choices.append(
+            {
+                "code": code,
+                "name": name,
+                "name_local": get_language_info(code)["name_local"],
+                "next": target,
+                "current": code == current,
+            }
+        )
+    return {"choices": choices, "request": request}
+
+
+@register.simple_tag(takes_context=True)
+def querystring_page(context, number: int) -> str:
+    """`?<current filters>&page=N` for pagination links."""
+    qs = context.get("querystring", "")
+    return f"?{qs}&page={number}" if qs else f"?page={number}"
