@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from allauth.account.models import EmailAddress
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from ashyq.i18n import active_language
 
@@ -69,8 +69,6 @@ def agency_list(
     if region:
         qs = qs.filter(region=region)
     if query:
-        from django.db.models import Q
-
         qs = qs.filter(
             Q(name_kk__icontains=query) | Q(name_ru__icontains=query) | Q(name_en__icontains=query)
         )

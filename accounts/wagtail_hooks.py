@@ -2,9 +2,31 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.panels import FieldPanel
+from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from .models import Agency, Membership, Organisation
+from .models import Agency, Membership, Organisation, User
+
+
+class UserChooserViewSet(ChooserViewSet):
+    """A searchable chooser for people, used by every admin form with a user field: a plain
+    select of every account would not survive a real number of citizens."""
+
+    model = User
+    icon = "user"
+    choose_one_text = _("Choose a person")
+    choose_another_text = _("Choose another person")
+    per_page = 25
+    url_prefix = "people-chooser"
+
+
+user_chooser_viewset = UserChooserViewSet("people_chooser")
+
+
+@hooks.register("register_admin_viewset")
+def register_user_chooser() -> UserChooserViewSet:
+    return user_chooser_viewset
 
 
 class AgencyViewSet(ModelViewSet):
@@ -41,7 +63,14 @@ class MembershipViewSet(ModelViewSet):
     menu_label = _("Agency staff")
     list_display = ["user", "agency", "role"]
     list_filter = ["role"]
-    form_fields = ["user", "agency", "role", "position_kk", "position_ru", "position_en"]
+    panels = [
+        FieldPanel("user", widget=user_chooser_viewset.widget_class),
+        FieldPanel("agency"),
+        FieldPanel("role"),
+        FieldPanel("position_kk"),
+        FieldPanel("position_ru"),
+        FieldPanel("position_en"),
+    ]
 
 
 class OrganisationViewSet(ModelViewSet):

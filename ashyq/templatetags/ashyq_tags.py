@@ -17,18 +17,13 @@ def language_switcher(context) -> dict:
     request = context["request"]
     page = context.get("page")
     current = active_language()
+    translated_urls = {}
+    if page is not None and hasattr(page, "get_translations"):
+        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
+            translated_urls[translation.locale.language_code] = translation.get_url(request=request)
     choices = []
     for code, name in settings.LANGUAGES:
-        target = None
-        if page is not None and hasattr(page, "get_translation_or_none"):
-            from wagtail.models import Locale
-
-            locale = Locale.objects.filter(language_code=code).first()
-            translation = page.get_translation_or_none(locale) if locale else None
-            if translation is not None and translation.live:
-                target = translation.get_url(request=request)
-        if target is None:
-            target = translate_url(request.get_full_path(), code)
+        target = translated_urls.get(code) or translate_url(request.get_full_path(), code)
         choices.append(
             {
                 "code": code,
