@@ -115,24 +115,23 @@ def membership_grant(
     position_ru: str = "",
     position_en: str = "",
 ) -> Membership:
+    positions = {"position_kk": position_kk, "position_ru": position_ru, "position_en": position_en}
     membership, created = Membership.objects.get_or_create(
-        agency=agency,
-        user=user,
-        role=role,
-        defaults={
-            "position_kk": position_kk,
-            "position_ru": position_ru,
-            "position_en": position_en,
-        },
+        agency=agency, user=user, role=role, defaults=positions
     )
-    if not created:
-        membership.position_kk, membership.position_ru, membership.position_en = (
-            position_kk or membership.position_kk,
-            position_ru or membership.position_ru,
-            position_en or membership.position_en,
+    changed = [
+        field
+        for field, value in positions.items()
+        if not created and value and getattr(membership, field) != value
+    ]
+    if changed:
+        for field in changed:
+            setattr(membership, field, positions[field])
+        membership.save(update_fields=changed)
+    if created or changed:
+        audit_record(
+            actor=actor, action="membership_granted", target=agency, user=user.pk, role=role
         )
-        membership.save(update_fields=["position_kk", "position_ru", "position_en"])
-    audit_record(actor=actor, action="membership_granted", target=agency, user=user.pk, role=role)
     return membership
 
 
