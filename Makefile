@@ -42,7 +42,7 @@ format: install
 
 # Rebuild the translation catalogues from the sources (needs GNU gettext).
 messages: install
-	$(BIN)/python manage.py makemessages --locale kk --locale ru --locale en --ignore ".venv/*" --ignore "node_modules/*" --no-obsolete
+	$(BIN)/python manage.py makemessages --locale kk --locale ru --locale en --ignore ".venv/*" --ignore "node_modules/*" --ignore "tests/*" --ignore "locale_vendor/*" --ignore "*.egg-info/*" --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore ".venv/*" --ignore "node_modules/*"
 
 test: install node_modules/axe-core/axe.min.js
