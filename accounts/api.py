@@ -82,6 +82,8 @@ class AgencySerializer(serializers.ModelSerializer):
 class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
     """Government bodies: ministries, committees, akimats and maslikhats."""
 
+    # Tells the schema generator the model (get_queryset needs a request it does not have).
+    queryset = Agency.objects.none()
     serializer_class = AgencySerializer
     lookup_field = "slug"
 

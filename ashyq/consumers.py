@@ -33,6 +33,13 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(group, self.channel_name)
         self.groups_joined.clear()
 
+    @classmethod
+    async def decode_json(cls, text_data: str) -> Any:
+        try:
+            return await super().decode_json(text_data)
+        except ValueError:
+            return None  # answered as "expected an object" below, the socket stays open
+
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if not isinstance(content, dict):
             await self.send_json({"type": "error", "error": "expected an object"})
@@ -46,7 +53,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 isinstance(group, str)
                 and GROUP_RE.match(group)
                 and not group.startswith("user.")
-                and len(self.groups_joined) < MAX_SUBSCRIPTIONS
+                and len(self.object_groups()) < MAX_SUBSCRIPTIONS
             ):
                 await self._join(group)
                 accepted.append(group)
@@ -63,6 +70,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 "payload": message.get("payload", {}),
             }
         )
+
+    def object_groups(self) -> set[str]:
+        """Subscriptions the visitor asked for; their own notification group is not one."""
+        return {group for group in self.groups_joined if not group.startswith("user.")}
 
     async def _join(self, group: str) -> None:
         await self.channel_layer.group_add(group, self.channel_name)

@@ -54,6 +54,9 @@ class AnnouncementDetailSerializer(AnnouncementSerializer):
 class AnnouncementViewSet(viewsets.ReadOnlyModelViewSet):
     """Announcements published by the platform's editors, newest first."""
 
+    # Tells the schema generator the model (get_queryset needs a request it does not have).
+    queryset = AnnouncementPage.objects.none()
+
     def get_serializer_class(self):
         return AnnouncementDetailSerializer if self.action == "retrieve" else AnnouncementSerializer
 
