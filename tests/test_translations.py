@@ -23,7 +23,7 @@ PLURAL_FORMS = {
 }
 
 # The catalogues that must be complete: (directory, language).
-TRANSLATED = [(PROJECT_DIR, "kk"), (PROJECT_DIR, "ru"), (VENDOR_DIR, "kk")]
+TRANSLATED = [(PROJECT_DIR, "kk"), (PROJECT_DIR, "ru"), (VENDOR_DIR, "kk"), (VENDOR_DIR, "ru")]
 # Every catalogue with a committed .mo (English needs no translations, only the file).
 COMPILED = [*TRANSLATED, (PROJECT_DIR, "en")]
 
@@ -207,3 +207,8 @@ def test_russian_plurals(count, expected):
     with translation.override("ru"):
         text = translation.ngettext("%(counter)s agency", "%(counter)s agencies", count)
     assert text % {"counter": count} == expected
+
+
+def test_allauth_sign_up_reads_as_the_official_portals_in_russian():
+    with translation.override("ru"):
+        assert translation.gettext("Sign Up") == "Регистрация"
