@@ -154,16 +154,16 @@ def test_agency_directory(new_context, agencies, javascript):
     cards = page.locator("main .cards > li")
     expect(cards).to_have_count(4)
 
-    page.get_by_label("Kind").select_option("local")
+    page.get_by_label("Type").select_option("local")
     page.locator("main form").get_by_role("button", name="Show").click()
     expect(page).to_have_url(re.compile(r"/en/agencies/\?.*kind=local"))
-    expect(page.get_by_label("Kind")).to_have_value("local")
+    expect(page.get_by_label("Type")).to_have_value("local")
     expect(cards).to_have_count(2)
     expect(cards.get_by_role("link")).to_have_text(
         ["Akimat of Almaty", "Karaganda Regional Maslikhat"]
     )
 
-    page.get_by_label("Kind").select_option("central")
+    page.get_by_label("Type").select_option("central")
     page.get_by_label("Name contains").fill("justice")
     page.locator("main form").get_by_role("button", name="Show").click()
     expect(cards).to_have_count(1)
