@@ -47,7 +47,7 @@ messages: install
 
 test: install node_modules/axe-core/axe.min.js
 	$(BIN)/ruff check .
-	$(BIN)/python manage.py makemigrations --check --dry-run --settings=ashyq.settings.test
+	DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run --settings=ashyq.settings.test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:

@@ -9,12 +9,18 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+import dialogue.api
+import moderation.api
+import notifications.api
+import tracking.api
 from accounts.api import AgencyViewSet
 from cms.api import AnnouncementViewSet
 
 router = DefaultRouter()
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("announcements", AnnouncementViewSet, basename="announcement")
+for app_api in (tracking.api, notifications.api, moderation.api, dialogue.api):
+    app_api.register(router)
 
 urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
@@ -29,6 +35,10 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("", include("accounts.urls")),
+    path("", include("tracking.urls")),
+    path("", include("notifications.urls")),
+    path("", include("moderation.urls")),
+    path("", include("dialogue.urls")),
     path("accounts/", include("allauth.urls")),
     # Wagtail serves every page last, so the module URLs above take precedence.
     path("", include(wagtail_urls)),

@@ -16,3 +16,16 @@ class CmsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_ensure_groups, sender=self, dispatch_uid="cms.ensure_groups")
+
+        from dialogue import commentable
+
+        from .models import AnnouncementPage
+
+        commentable.register(
+            AnnouncementPage,
+            is_open=lambda page: page.live,
+            agency_of=lambda page: page.agency,
+            title_of=lambda page: page.title,
+            url_of=lambda page: page.url or "",
+            queryset=lambda: AnnouncementPage.objects.live().public(),
+        )

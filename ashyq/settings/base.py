@@ -25,6 +25,10 @@ INSTALLED_APPS = [
     # The project package: base templates, template tags, static files, allauth overrides.
     "ashyq",
     "accounts",
+    "notifications",
+    "tracking",
+    "moderation",
+    "dialogue",
     "cms",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -50,6 +54,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.sites",  # required by django-contrib-comments
+    "django_comments_xtd",
+    "django_comments",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -95,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "cms.context_processors.site_chrome",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -303,3 +311,24 @@ LOGGING = {
 }
 
 ASHYQ_SITE_NAME = _("Ashyq")
+
+# --- Conversation layer (django-comments-xtd with the project's comment model) ---------
+SITE_ID = 1
+COMMENTS_APP = "django_comments_xtd"
+COMMENTS_XTD_MODEL = "dialogue.models.Comment"
+COMMENTS_XTD_MAX_THREAD_LEVEL = 2
+COMMENTS_XTD_CONFIRM_EMAIL = False  # only signed-in, email-verified users comment
+COMMENTS_XTD_LIST_ORDER = ("thread_id", "order")
+COMMENTS_HIDE_REMOVED = False
+COMMENTS_PER_PAGE = 20
+COMMENTS_REPLIES_PER_PAGE = 20
+COMMENTS_EDIT_WINDOW_MINUTES = 15
+COMMENT_MAX_LENGTH = 3000
+# dialogue's ready() must run after django_comments_xtd's: the library connects a pre_save
+# handler that cascades `is_public` to every reply on each save (one query per reply) and
+# drifts `nested_count`; our states never use `is_public`, so dialogue disconnects it.
+INSTALLED_APPS.remove("dialogue")
+INSTALLED_APPS.insert(INSTALLED_APPS.index("django_comments") + 1, "dialogue")
+# Pages list their live groups on <body data-live-groups>; the comments of a Wagtail page
+# add theirs to request.live_groups in a before_serve_page hook, this exposes them.
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("dialogue.context_processors.live_groups")

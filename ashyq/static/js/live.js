@@ -20,8 +20,11 @@
   function onEvent(message) {
     document.dispatchEvent(new CustomEvent("ashyq:live", { detail: message }));
     if (message.group && message.group.indexOf("user.") === 0) {
+      // Only new notifications ring the bell; other personal events are for app scripts.
       var count = document.getElementById("notifications-count");
-      if (count) count.textContent = String((parseInt(count.textContent, 10) || 0) + 1);
+      if (count && message.event === "notification") {
+        count.textContent = String((parseInt(count.textContent, 10) || 0) + 1);
+      }
     } else if (!message.payload || !message.payload.handled) {
       announce(body.getAttribute("data-live-text") || document.documentElement.getAttribute("data-live-text") || "New content is available on this page. Reload to see it.");
     }
