@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ashyq.i18n import TranslatedField
+from ashyq.models import AppendOnlyModel
 
 from .regions import Region
 
@@ -265,7 +266,7 @@ class OrganisationMembership(models.Model):
         return f"{self.user} — {self.organisation}"
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """Append-only record of who changed what. Services write it; nothing updates it."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from ashyq.models import AppendOnlyModel
 
 
 class HideReason(models.TextChoices):
@@ -213,15 +214,7 @@ class UserBlock(models.Model):
         return self.lifted_at is None
 
 
-class ModerationActionQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionDenied("The moderation log is append-only.")
-
-    def delete(self):
-        raise PermissionDenied("The moderation log is append-only.")
-
-
-class ModerationAction(models.Model):
+class ModerationAction(AppendOnlyModel):
     """Append-only audit log: who did what to which item or person, when and why."""
 
     class Action(models.TextChoices):
@@ -259,7 +252,6 @@ class ModerationAction(models.Model):
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
 
-    objects = ModerationActionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("moderation action")
@@ -274,11 +266,3 @@ class ModerationAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.get_action_display()} ({self.at:%Y-%m-%d %H:%M})"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise PermissionDenied("The moderation log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionDenied("The moderation log is append-only.")

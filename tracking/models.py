@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ashyq.i18n import TranslatedField
+from ashyq.models import AppendOnlyError, AppendOnlyModel  # noqa: F401  (AppendOnlyError re-exported)
 
 from . import calendar
 
@@ -282,11 +283,7 @@ class ObligationRedirect(models.Model):
         return f"{self.from_agency_id} -> {self.to_agency_id} · {self.at:%Y-%m-%d}"
 
 
-class AppendOnlyError(Exception):
-    pass
-
-
-class ObligationEvent(models.Model):
+class ObligationEvent(AppendOnlyModel):
     """Append-only history of an obligation: every change, who made it, when."""
 
     class Kind(models.TextChoices):
@@ -317,11 +314,3 @@ class ObligationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("Obligation events are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Obligation events are never deleted.")

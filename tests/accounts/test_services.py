@@ -248,3 +248,21 @@ def test_organisation_unverify_records_the_reason():
     assert not organisation.is_verified
     [event] = events("organisation_unverified")
     assert event.data == {"reason": "Dissolved"}
+
+
+def test_audit_events_are_never_changed_or_deleted():
+    from ashyq.models import AppendOnlyError
+
+    user = UserFactory()
+    services.user_update_profile(user=user, display_name="Aruzhan", region="astana")
+    event = AuditEvent.objects.get(action="profile_updated")
+    event.action = "something else"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).update(action="x")
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    assert AuditEvent.objects.get(pk=event.pk).action == "profile_updated"
