@@ -137,6 +137,17 @@ def test_reply_page_vote_and_show_replies(client, announcement, verified_user):
     assert "Question" in full.content.decode()
 
 
+def test_reporting_a_reply_loaded_in_place_returns_to_the_page(client, announcement, verified_user):
+    parent = services.comment_post(target=announcement, author=UserFactory(), text="Question")
+    services.comment_post(target=announcement, author=UserFactory(), text="Reply", parent=parent)
+    client.force_login(verified_user)
+
+    fragment = client.get(f"/kk/comments/{parent.pk}/replies/?fragment=1").content.decode()
+
+    assert f'name="next" value="{announcement.url}"' in fragment
+    assert "?fragment=1" not in fragment.split('name="next"')[1].split(">")[0]
+
+
 def test_vote_on_own_comment_is_forbidden(client, announcement, verified_user):
     comment = services.comment_post(target=announcement, author=verified_user, text="Mine")
     client.force_login(verified_user)
