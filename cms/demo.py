@@ -532,7 +532,84 @@ def seed(*, stdout: TextIOBase) -> list[tuple[str, str]]:
     stdout.write(f"  footer texts: {footers} new\n")
     filled = _seed_site_settings(site)
     stdout.write(f"  site settings: {', '.join(filled) or 'nothing'} filled in\n")
+    if index is not None:
+        added = _seed_discussion(index)
+        stdout.write(f"  demo discussion: {added} comments\n")
     return []
+
+
+# A short discussion under the legal-aid announcement, so the comment thread, an official
+# answer and the moderation queue (one reported comment) have something to show.
+DISCUSSION = [
+    (
+        "aruzhan",
+        None,
+        False,
+        "Заң жобасы студенттерге де тегін заң көмегін қарастыруы керек деп "
+        "ойлаймын. Стипендиямен адвокатқа ақша төлеу мүмкін емес.",
+    ),
+    (
+        "justice.responder",
+        0,
+        True,
+        "Ұсынысыңызға рахмет. Студенттерді кепілдік берілген заң "
+        "көмегін алушылар санатына қосу мәселесі талқылау қорытындысы бойынша қаралады.",
+    ),
+    (
+        "olga",
+        None,
+        False,
+        "Предлагаю добавить возможность подать заявку на юридическую помощь "
+        "через eGov mobile, а не только лично в центре обслуживания.",
+    ),
+    ("dauren", None, False, "Бұл заң жобасы ешкімге керек емес, бәрі бос сөз!"),
+]
+FLAGGED = ("dauren", "gulmira")  # gulmira reports dauren's comment
+
+
+def _seed_discussion(index: AnnouncementIndexPage) -> int:
+    from accounts.demo import DEMO_EMAIL_DOMAIN
+    from accounts.models import User
+    from dialogue.models import Comment
+    from dialogue.services import comment_post
+    from moderation.models import FlagReason
+    from moderation.services import flag_create
+
+    # child_of filters by tree path; `index.get_children()` would trust a stale numchild.
+    target = AnnouncementPage.objects.child_of(index).filter(slug="draft-law-on-legal-aid").first()
+    if target is None or Comment.objects.filter(target_pk=str(target.pk)).exists():
+        return 0
+    people = {
+        user.email.split("@")[0]: user
+        for user in User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
+    }
+    if any(handle not in people for handle, *_rest in DISCUSSION):
+        return 0
+
+    def demo_user(handle: str) -> User:
+        return people[handle]
+
+    posted: list = []
+    for handle, parent_index, official, text in DISCUSSION:
+        parent = posted[parent_index] if parent_index is not None else None
+        posted.append(
+            comment_post(
+                target=target,
+                author=demo_user(handle),
+                text=text,
+                parent=parent,
+                as_official=official,
+            )
+        )
+    author, reporter = FLAGGED
+    flagged = next(c for c, (h, *_rest) in zip(posted, DISCUSSION, strict=True) if h == author)
+    flag_create(
+        target=flagged,
+        reporter=demo_user(reporter),
+        reason=FlagReason.ABUSE,
+        note="Пікір талқылауға ештеңе қоспайды.",
+    )
+    return len(posted)
 
 
 class _Counter:

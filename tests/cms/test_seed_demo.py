@@ -17,6 +17,8 @@ from accounts.models import (
 )
 from accounts.roles import PLATFORM_EDITORS, PLATFORM_MODERATORS
 from cms.models import AnnouncementIndexPage, AnnouncementPage, FooterText, HomePage, StandardPage
+from dialogue.models import Comment
+from moderation.models import Flag
 
 LANGUAGES = ("kk", "ru", "en")
 
@@ -43,6 +45,8 @@ def snapshot() -> dict[str, int]:
         Page,
         Revision,
         FooterText,
+        Comment,
+        Flag,
     )
     return {model.__name__: model.objects.count() for model in models}
 
@@ -62,6 +66,18 @@ def test_second_run_creates_nothing():
     assert snapshot() == first
     assert "agencies: 14 (0 new)" in output
     assert "pages: 0 new" in output
+
+
+@pytest.mark.django_db
+def test_a_demo_discussion_with_an_official_answer_and_a_report(seeded):
+    comments = Comment.objects.all()
+    assert comments.count() == 4
+    official = comments.get(is_official=True)
+    assert official.agency.slug == "ministry-of-justice"
+    assert official.reply_to is not None
+    flag = Flag.objects.get()
+    assert flag.resolved_at is None
+    assert flag.reporter.email.startswith("gulmira@")
 
 
 @pytest.mark.django_db
