@@ -123,6 +123,19 @@ def comment_create(request: HttpRequest, content_type_id: int, object_pk: str) -
     )
 
 
+def _submit(form, action):
+    """Run a service for a valid form: (its result, 200), or (None, 400 or 403) with the
+    refusal shown on the form, which keeps what the person typed."""
+    try:
+        return action(), 200
+    except ValidationError as error:
+        _add(form, error)
+        return None, 400
+    except PermissionDenied as denied:
+        form.add_error(None, str(denied))
+        return None, 403
+
+
 def _add(form, error: ValidationError) -> None:
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
@@ -138,21 +151,17 @@ def comment_reply(request: HttpRequest, comment_id: int) -> HttpResponse:
     form = CommentForm(request.POST or None, prefix_id=f"reply-{parent.pk}")
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            reply = services.comment_post(
+        reply, status = _submit(
+            form,
+            lambda: services.comment_post(
                 target=target,
                 author=request.user,
                 text=form.cleaned_data["text"],
                 parent=parent,
                 ip=client_ip(request),
-            )
-        except ValidationError as error:
-            _add(form, error)
-            status = 400
-        except PermissionDenied as denied:
-            form.add_error(None, str(denied))
-            status = 403
-        else:
+            ),
+        )
+        if reply is not None:
             messages.success(request, _("Your reply is published."))
             return _back_to(reply)
     return _form_page(
@@ -177,17 +186,13 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     )
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            services.comment_edit(
+        edited, status = _submit(
+            form,
+            lambda: services.comment_edit(
                 comment=comment, author=request.user, text=form.cleaned_data["text"]
-            )
-        except ValidationError as error:
-            _add(form, error)
-            status = 400
-        except PermissionDenied as denied:
-            form.add_error(None, str(denied))
-            status = 403
-        else:
+            ),
+        )
+        if edited is not None:
             messages.success(request, _("Your comment is updated."))
             return _back_to(comment)
     return _form_page(
