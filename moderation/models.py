@@ -252,7 +252,6 @@ class ModerationAction(AppendOnlyModel):
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
 
-
     class Meta:
         verbose_name = _("moderation action")
         verbose_name_plural = _("moderation actions")

@@ -12,10 +12,11 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
+
+from ashyq.http import safe_next
 
 from . import registry, selectors, services
 from .forms import BlockForm, BulkActionForm, FlagForm, LogFilterForm, UnblockForm
@@ -36,15 +37,6 @@ def _int_or_none(value: str | None) -> int | None:
         return int(value) if value else None
     except ValueError:
         return None
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
 
 
 # --- the queue ---------------------------------------------------------------------------------
@@ -172,7 +164,7 @@ def _target_or_404(model_key: str, object_id: str):
 @require_http_methods(["GET", "POST"])
 def flag(request: HttpRequest, model: str, object_id: str) -> HttpResponse:
     entry, target = _target_or_404(model, object_id)
-    back = _safe_next(request, entry.url_of(target))
+    back = safe_next(request, entry.url_of(target))
     form = FlagForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -8,11 +8,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
+
+from ashyq.http import safe_next
 
 from . import followables, registry, services
 from .models import Channel, Notification
@@ -23,15 +24,6 @@ PER_PAGE = 30
 
 def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
 
 
 # --- The notifications page ----------------------------------------------------------------
@@ -58,7 +50,7 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     services.notification_mark_read(user=request.user, notification_id=pk)
     if _wants_json(request):
         return JsonResponse({"read": True, "unread": services.unread_count(request.user)})
-    return redirect(_safe_next(request, reverse("notifications:list")))
+    return redirect(safe_next(request, reverse("notifications:list")))
 
 
 @login_required
@@ -69,7 +61,7 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"marked": count, "unread": 0})
     if count:
         messages.success(request, _("All notifications are marked as read."))
-    return redirect(_safe_next(request, reverse("notifications:list")))
+    return redirect(safe_next(request, reverse("notifications:list")))
 
 
 # --- Following -------------------------------------------------------------------------------
@@ -107,7 +99,7 @@ def follow_view(request: HttpRequest) -> HttpResponse:
     messages.success(
         request, _("You follow “%(name)s”. You will be notified of news.") % {"name": target}
     )
-    return redirect(_safe_next(request, _target_url(target)))
+    return redirect(safe_next(request, _target_url(target)))
 
 
 @login_required
@@ -118,7 +110,7 @@ def unfollow_view(request: HttpRequest) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"following": False})
     messages.success(request, _("You no longer follow “%(name)s”.") % {"name": target})
-    return redirect(_safe_next(request, _target_url(target)))
+    return redirect(safe_next(request, _target_url(target)))
 
 
 # --- Preferences --------------------------------------------------------------------------------

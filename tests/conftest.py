@@ -19,6 +19,17 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request to /en/ leaves English active in the thread: start and end each test in
+    the default language, so reversed URLs do not depend on the test order."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def verified_user(db) -> User:
     return UserFactory(email="citizen@example.kz", display_name="Asel")

@@ -25,7 +25,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.routers import DefaultRouter
 
-from ashyq.api import Pagination
+from ashyq.api import Pagination, date_param
 
 from . import calendar, kinds
 from .models import Obligation, ObligationRedirect
@@ -114,16 +114,6 @@ class ObligationSerializer(serializers.ModelSerializer):
         return obligation.days_to_answer(self.context.get("calendar"))
 
 
-def _date_param(params, name: str) -> datetime.date | None:
-    value = params.get(name, "").strip()
-    if not value:
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as exc:
-        raise ValidationError({name: f"Not a date: {value!r}. Use YYYY-MM-DD."}) from exc
-
-
 FILTERS = [
     OpenApiParameter("agency", str, description="Agency slug"),
     OpenApiParameter("kind", str, description="Obligation kind, e.g. blogs.question"),
@@ -167,11 +157,11 @@ class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
             if status not in Obligation.Status.values:
                 raise ValidationError({"status": f"One of: {', '.join(Obligation.Status.values)}."})
             queryset = queryset.with_status_filter(status, now)
-        if after := _date_param(params, "opened_after"):
+        if after := date_param(params, "opened_after"):
             queryset = queryset.filter(
                 opened_at__gte=calendar.end_of_day(after - datetime.timedelta(days=1))
             )
-        if before := _date_param(params, "opened_before"):
+        if before := date_param(params, "opened_before"):
             queryset = queryset.filter(opened_at__lte=calendar.end_of_day(before))
         return queryset.order_by("-opened_at", "-pk")
 

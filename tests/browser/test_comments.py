@@ -14,6 +14,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.helpers import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ANNOUNCEMENT = "/en/announcements/new-drafts/"
@@ -23,14 +25,6 @@ BLOCKING = {"serious", "critical"}
 def fresh(page):
     """The page as stored (the fixture's instance predates its publication)."""
     return type(page).objects.get(pk=page.pk)
-
-
-def sign_in(page, email: str, password: str) -> None:
-    page.goto("/en/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.locator("main form").get_by_role("button", name="Sign In").click()
-    expect(page.locator("nav.user-menu")).to_contain_text("Sign out")
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])

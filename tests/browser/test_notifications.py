@@ -9,6 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.helpers import sign_in
 from tests.browser.test_browser_accessibility import BLOCKING, format_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,14 +22,6 @@ def news_kind():
     registry.register_kind("browser.news", label="Agency news", default=registry.DIGEST)
     yield "browser.news"
     registry.unregister_kind("browser.news")
-
-
-def sign_in(page, email: str, password: str) -> None:
-    page.goto("/en/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.locator("main form").get_by_role("button", name="Sign In").click()
-    expect(page.locator("nav.user-menu").get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def assert_axe_clean(page, axe, where: str) -> None:

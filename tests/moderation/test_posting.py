@@ -7,10 +7,19 @@ import datetime
 import pytest
 import time_machine
 from django.test import override_settings
+from django.utils import translation
 
 from moderation.models import UserBlock
 from moderation.services import PostingRefused, check_posting_allowed, is_blocked
 from tests.factories import MembershipFactory, UserFactory, platform_moderator
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The refusals are asserted in English."""
+    with translation.override("en"):
+        yield
+
 
 START = datetime.datetime(2026, 3, 2, 10, 0, 5, tzinfo=datetime.UTC)
 

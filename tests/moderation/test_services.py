@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from accounts.models import Organisation
 from moderation import services
@@ -17,6 +18,13 @@ from moderation.models import (
 )
 from moderation.services import ModerationRefused
 from tests.factories import AgencyFactory, MembershipFactory, UserFactory, platform_moderator
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The refusals are asserted in English."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
