@@ -149,6 +149,24 @@ def obligation_acknowledge(*, obligation: Obligation, actor: Any) -> Obligation:
     return obligation
 
 
+def extension_cap_date(obligation: Obligation) -> datetime.date | None:
+    """The latest date the deadline may be extended to: the kind's cap, counted from the
+    start of the current agency's period. None when the kind allows no extension."""
+    obligation_kind = kinds.get(obligation.kind)
+    if obligation_kind is None or obligation_kind.extension_cap is None:
+        return None
+    return obligation_kind.extension_cap.due_date(calendar.local_date(obligation.clock_started_at))
+
+
+def redirect_window_end(obligation: Obligation) -> datetime.datetime | None:
+    """The moment the current agency can no longer send the obligation on. None when the
+    kind cannot be redirected."""
+    obligation_kind = kinds.get(obligation.kind)
+    if obligation_kind is None or obligation_kind.redirect_window is None:
+        return None
+    return obligation_kind.redirect_window.due_from(obligation.clock_started_at)
+
+
 @transaction.atomic
 def obligation_extend(
     *, obligation: Obligation, new_due_date: datetime.date, reason: str, actor: Any
@@ -174,7 +192,7 @@ def obligation_extend(
             _("The new date must be after the current due date, %(date)s.")
             % {"date": current_due_date.isoformat()}
         )
-    cap = obligation_kind.extension_cap.due_date(calendar.local_date(obligation.clock_started_at))
+    cap = extension_cap_date(obligation)
     if new_due_date > cap:
         raise ObligationError(
             _("The deadline can be extended to %(date)s at the latest.") % {"date": cap.isoformat()}
@@ -231,7 +249,7 @@ def obligation_redirect(
         raise ObligationError(_("Give the reason for the redirect."))
     if obligation.extended_due_at:
         raise ObligationError(_("An extended obligation cannot be redirected."))
-    window_ends = obligation_kind.redirect_window.due_from(obligation.clock_started_at)
+    window_ends = redirect_window_end(obligation)
     if now > window_ends:
         raise ObligationError(
             _("The time to redirect ended on %(date)s.")

@@ -182,3 +182,21 @@ def test_bulk_delete_refreshes_the_cache():
     assert not calendar.is_working_day(D(2026, 4, 8))
     CalendarDay.objects.filter(date__year=2026).delete()
     assert calendar.is_working_day(D(2026, 4, 8))
+
+
+def test_many_pairs_count_as_each_pair_alone():
+    import datetime as dt
+
+    from tracking.calendar import WorkingCalendar
+
+    working = WorkingCalendar()
+    start = dt.date(2026, 3, 1)  # across Nauryz and the weekends around it
+    pairs = [
+        (start + dt.timedelta(days=a), start + dt.timedelta(days=b))
+        for a in range(0, 40, 3)
+        for b in range(0, 40, 7)
+    ]
+    assert working.working_days_between_many(pairs) == [
+        working.working_days_between(a, b) for a, b in pairs
+    ]
+    assert working.working_days_between_many([]) == []
