@@ -9,6 +9,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+import blogs.api
 import dialogue.api
 import moderation.api
 import notifications.api
@@ -19,7 +20,7 @@ from cms.api import AnnouncementViewSet
 router = DefaultRouter()
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("announcements", AnnouncementViewSet, basename="announcement")
-for app_api in (tracking.api, notifications.api, moderation.api, dialogue.api):
+for app_api in (tracking.api, notifications.api, moderation.api, dialogue.api, blogs.api):
     app_api.register(router)
 
 urlpatterns = [
@@ -39,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("", include("notifications.urls")),
     path("", include("moderation.urls")),
     path("", include("dialogue.urls")),
+    path("", include("blogs.urls")),
     path("accounts/", include("allauth.urls")),
     # Wagtail serves every page last, so the module URLs above take precedence.
     path("", include(wagtail_urls)),

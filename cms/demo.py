@@ -499,11 +499,11 @@ def seed(*, stdout: TextIOBase) -> list[tuple[str, str]]:
     }
     targets = [locales[code] for code in languages if code != source_lang]
 
-    counter = _Counter()
+    counter = PageSeeder()
     if home.intro:
         counter.found += 1
     else:  # still the placeholder from migration 0002
-        _publish(home, HOME[source_lang])
+        publish_page(home, HOME[source_lang])
         counter.created += 1
     for locale in targets:
         counter.translation(home, locale, HOME[locale.language_code])
@@ -612,8 +612,9 @@ def _seed_discussion(index: AnnouncementIndexPage) -> int:
     return len(posted)
 
 
-class _Counter:
-    """Finds or makes pages, counting which, so the command can say what it did."""
+class PageSeeder:
+    """Finds or makes pages, counting which, so the command can say what it did. Other
+    modules' demos build their pages with it too."""
 
     def __init__(self) -> None:
         self.created = 0
@@ -621,7 +622,7 @@ class _Counter:
 
     def child(self, parent: Page, model: type[Page], slug: str, fields: dict[str, Any]):
         """The page `slug` under `parent`, created and published if missing."""
-        existing = parent.get_children().filter(slug=slug).first()
+        existing = Page.objects.child_of(parent).filter(slug=slug).first()
         if existing is not None:
             self.found += 1
             existing = existing.specific
@@ -629,7 +630,7 @@ class _Counter:
         page = model(slug=slug, locale=parent.locale, **fields)
         # A fresh parent: treebeard computes the new path from the parent's child count.
         Page.objects.get(pk=parent.pk).add_child(instance=page)
-        _publish(page, {})
+        publish_page(page, {})
         self.created += 1
         return page
 
@@ -640,13 +641,13 @@ class _Counter:
             self.found += 1
             return existing.specific
         page = source.copy_for_translation(locale)
-        _publish(page, fields, first_published_at=source.first_published_at)
+        publish_page(page, fields, first_published_at=source.first_published_at)
         self.created += 1
         return page
 
 
 def _seed_announcement(
-    counter: _Counter,
+    counter: PageSeeder,
     index: AnnouncementIndexPage,
     item: dict[str, Any],
     source_lang: str,
@@ -710,7 +711,7 @@ def _stream(content: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def _publish(
+def publish_page(
     page: Page, fields: dict[str, Any], *, first_published_at: datetime.datetime | None = None
 ) -> None:
     for name, value in fields.items():

@@ -34,6 +34,8 @@ EDITOR_MODEL_PERMISSIONS = {
         "view_organisation",
     ],
     "cms": ["add_footertext", "change_footertext", "view_footertext", "change_sitesettings"],
+    # The read-only list of blog questions in the Wagtail admin.
+    "blogs": ["view_question"],
     "wagtailimages": ["add_image", "change_image", "choose_image"],
     "wagtaildocs": ["add_document", "change_document", "choose_document"],
 }

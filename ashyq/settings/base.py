@@ -29,7 +29,9 @@ INSTALLED_APPS = [
     "tracking",
     "moderation",
     "dialogue",
+    # Feature modules after cms: their demo data goes under the pages cms seeds.
     "cms",
+    "blogs",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -103,6 +105,7 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "cms.context_processors.site_chrome",
                 "notifications.context_processors.unread",
+                "blogs.workspace.workspace_nav",
             ],
         },
     },
@@ -253,11 +256,25 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# Files citizens and officials attach to their questions and answers are not under
+# MEDIA_URL: a question awaiting moderation or hidden by a moderator must not be reachable
+# by guessing a file name, so they are served by a view that checks who asks.
+PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media"))
+PRIVATE_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": PRIVATE_STORAGE,
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Attachments to questions, answers and other contributions (ashyq.uploads).
+ASHYQ_ATTACHMENT_MAX_BYTES = env.int("ASHYQ_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+ASHYQ_ATTACHMENT_MAX_FILES = env.int("ASHYQ_ATTACHMENT_MAX_FILES", default=5)
+# Working days an agency's moderators have to publish or reject a blog question.
+BLOGS_MODERATION_WORKING_DAYS = env.int("BLOGS_MODERATION_WORKING_DAYS", default=3)
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default, adopted now
 
 # --- API --------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ environment, and the development key is rejected outright.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env
+from .base import PRIVATE_STORAGE, SECRET_KEY, env
 
 DEBUG = False
 if "SECRET_KEY" not in env.ENVIRON or SECRET_KEY.startswith("dev-only"):
@@ -30,6 +30,7 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "private": PRIVATE_STORAGE,
 }
 TASKS = {
     "default": {

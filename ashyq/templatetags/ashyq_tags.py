@@ -19,8 +19,14 @@ def language_switcher(context) -> dict:
     current = active_language()
     translated_urls = {}
     if page is not None and hasattr(page, "get_translations"):
+        # A routable page's sub-page (a blog's `questions/?status=…`) keeps its tail and
+        # query string in the other language.
+        full_path = request.get_full_path()
+        own_url = page.get_url(request=request) or ""
+        tail = full_path[len(own_url) :] if own_url and full_path.startswith(own_url) else ""
         for translation in page.get_translations(inclusive=True).live().select_related("locale"):
-            translated_urls[translation.locale.language_code] = translation.get_url(request=request)
+            url = translation.get_url(request=request)
+            translated_urls[translation.locale.language_code] = f"{url}{tail}" if url else url
     choices = []
     for code, name in settings.LANGUAGES:
         target = translated_urls.get(code) or translate_url(request.get_full_path(), code)

@@ -18,7 +18,11 @@
   }
 
   function onEvent(message) {
-    document.dispatchEvent(new CustomEvent("ashyq:live", { detail: message }));
+    // A page script that updates itself in place cancels the event: no generic notice.
+    var handled = !document.dispatchEvent(
+      new CustomEvent("ashyq:live", { detail: message, cancelable: true })
+    );
+    if (handled) return;
     if (message.group && message.group.indexOf("user.") === 0) {
       // Only new notifications ring the bell; other personal events are for app scripts.
       var count = document.getElementById("notifications-count");
