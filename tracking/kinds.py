@@ -41,6 +41,8 @@ class ObligationKind:
     extension_cap: DeadlineRule | None = None
     redirect_window: DeadlineRule | None = THREE_WORKING_DAYS
     recipients_of: Callable[[Any], Iterable[Any]] | None = None
+    # False when the module tells the followers itself (a draft's report announces itself).
+    notifies: bool = True
 
 
 _kinds: dict[str, ObligationKind] = {}
@@ -56,6 +58,7 @@ def register(
     extension_cap: DeadlineRule | None = None,
     redirect_window: DeadlineRule | None = THREE_WORKING_DAYS,
     recipients_of: Callable[[Any], Iterable[Any]] | None = None,
+    notifies: bool = True,
 ) -> ObligationKind:
     """Declare a kind. Registering the same key again replaces it (app reloads in tests)."""
     if not key or len(key) > 64:
@@ -71,6 +74,7 @@ def register(
         extension_cap=extension_cap,
         redirect_window=redirect_window,
         recipients_of=recipients_of,
+        notifies=notifies,
     )
     _kinds[key] = kind
     return kind

@@ -291,6 +291,7 @@ class ObligationEvent(AppendOnlyModel):
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
         EXTENDED = "extended", _("Extended")
         REDIRECTED = "redirected", _("Redirected")
+        RESTARTED = "restarted", _("Start moved")
         ANSWERED = "answered", _("Answered")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 

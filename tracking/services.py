@@ -72,6 +72,8 @@ def _iso(moment: datetime.datetime | None) -> str | None:
 def _notify_on_commit(obligation: Obligation, *, kind: str, actor, body: str) -> None:
     """Tell the subject's followers (and the kind's extra recipients) after commit."""
     obligation_kind = kinds.get(obligation.kind)
+    if obligation_kind is not None and not obligation_kind.notifies:
+        return
 
     def send() -> None:
         from notifications.services import notify_followers
@@ -103,8 +105,13 @@ def obligation_open(
     kind: str,
     actor: Any = None,
     opened_at: datetime.datetime | None = None,
+    clock_starts_at: datetime.datetime | None = None,
 ) -> Obligation:
-    """The agency now owes an answer on `subject`, due by the kind's deadline rule."""
+    """The agency now owes an answer on `subject`, due by the kind's deadline rule.
+
+    The period counts from `opened_at`, or from `clock_starts_at` when the duty arises now
+    but its clock only starts later (a comment on a draft act is owed an answer N working
+    days after the discussion *closes*). It may not start before the opening."""
     obligation_kind = kinds.get(kind)
     if obligation_kind is None:
         raise ObligationError(_("Unknown obligation kind: %(kind)s") % {"kind": kind})
@@ -113,14 +120,19 @@ def obligation_open(
     opened_at = opened_at or timezone.now()
     if timezone.is_naive(opened_at):
         raise ObligationError(_("Times must carry a time zone."))
-    due_at = obligation_kind.deadline.due_from(opened_at)
+    clock_starts_at = clock_starts_at or opened_at
+    if timezone.is_naive(clock_starts_at):
+        raise ObligationError(_("Times must carry a time zone."))
+    if clock_starts_at < opened_at:
+        raise ObligationError(_("The clock cannot start before the obligation opens."))
+    due_at = obligation_kind.deadline.due_from(clock_starts_at)
     obligation = Obligation.objects.create(
         content_type=ContentType.objects.get_for_model(subject),
         object_id=str(subject.pk),
         agency=agency,
         kind=kind,
         opened_at=opened_at,
-        clock_started_at=opened_at,
+        clock_started_at=clock_starts_at,
         due_at=due_at,
         original_due_at=due_at,
     )
@@ -293,6 +305,45 @@ def obligation_redirect(
             "date": calendar.local_date(new_due_at).isoformat(),
             "reason": reason,
         },
+    )
+    return obligation
+
+
+@transaction.atomic
+def obligation_restart(
+    *, obligation: Obligation, clock_starts_at: datetime.datetime, actor: Any, reason: str
+) -> Obligation:
+    """Move a clock that has not started yet to a later start (a draft act's discussion
+    was extended, so the duties counted from its close start later). The kind's period
+    counts again from the new start; nothing was late, so the original due date moves too.
+    Refused once the clock has started: that would hide lateness."""
+    _locked(obligation)
+    _ensure_open(obligation)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ObligationError(_("Give the reason for moving the start."))
+    if timezone.is_naive(clock_starts_at):
+        raise ObligationError(_("Times must carry a time zone."))
+    now = timezone.now()
+    if obligation.clock_started_at <= now:
+        raise ObligationError(_("The clock has already started and cannot be moved."))
+    if clock_starts_at <= obligation.clock_started_at:
+        raise ObligationError(_("The new start must be later than the current one."))
+    previous_due_at = obligation.due_at
+    due_at = _kind_of(obligation).deadline.due_from(clock_starts_at)
+    obligation.clock_started_at = clock_starts_at
+    obligation.due_at = due_at
+    obligation.original_due_at = due_at
+    obligation.save(update_fields=["clock_started_at", "due_at", "original_due_at"])
+    _event(
+        obligation,
+        ObligationEvent.Kind.RESTARTED,
+        actor,
+        now,
+        clock_starts_at=_iso(clock_starts_at),
+        previous_due_at=_iso(previous_due_at),
+        due_at=_iso(due_at),
+        reason=reason,
     )
     return obligation
 

@@ -19,6 +19,7 @@ from tracking.services import (
     obligation_fulfil,
     obligation_open,
     obligation_redirect,
+    obligation_restart,
     obligation_withdraw,
 )
 
@@ -59,6 +60,90 @@ def test_open_sets_the_due_date_and_writes_an_event(opened, subject, agency_with
     assert events(opened) == ["opened"]
     event = opened.events.get()
     assert event.data["agency"] == "ministry-of-justice"
+
+
+def test_open_can_start_the_clock_later_than_the_opening(subject, agency_with_staff):
+    """A draft comment is owed an answer counted from the discussion's close, not from
+    the moment it was posted: `clock_starts_at` moves only the start of the period."""
+    agency = agency_with_staff.agency
+    obligation = obligation_open(
+        subject=subject,
+        agency=agency,
+        kind=QUESTION,
+        opened_at=at(2026, 3, 18, 11),
+        clock_starts_at=at(2026, 4, 3, 18),
+    )
+    assert obligation.opened_at == at(2026, 3, 18, 11)
+    assert obligation.clock_started_at == at(2026, 4, 3, 18)
+    assert calendar.local_date(obligation.due_at) == D(2026, 4, 24)
+    assert obligation.original_due_at == obligation.due_at
+    with pytest.raises(ObligationError, match="cannot start before"):
+        obligation_open(
+            subject=subject,
+            agency=agency,
+            kind=QUESTION,
+            opened_at=at(2026, 3, 18, 11),
+            clock_starts_at=at(2026, 3, 17, 11),
+        )
+    with pytest.raises(ObligationError, match="time zone"):
+        obligation_open(
+            subject=subject,
+            agency=agency,
+            kind=QUESTION,
+            opened_at=at(2026, 3, 18, 11),
+            clock_starts_at=datetime.datetime(2026, 4, 3, 10),
+        )
+
+
+def test_restart_moves_a_clock_that_has_not_started(subject, agency_with_staff, official):
+    """A discussion extended from 3 to 10 April: the duty counted from the close now counts
+    from the new close; nothing was late, so the original due date moves too. A started
+    clock cannot be moved (that would hide lateness)."""
+    obligation = obligation_open(
+        subject=subject,
+        agency=agency_with_staff.agency,
+        kind=QUESTION,
+        opened_at=at(2026, 3, 18, 11),
+        clock_starts_at=at(2026, 4, 3, 18),
+    )
+    with time_machine.travel(at(2026, 3, 30, 12), tick=False):
+        with pytest.raises(ObligationError, match="reason"):
+            obligation_restart(
+                obligation=obligation,
+                clock_starts_at=at(2026, 4, 10, 18),
+                actor=official,
+                reason=" ",
+            )
+        with pytest.raises(ObligationError, match="later"):
+            obligation_restart(
+                obligation=obligation,
+                clock_starts_at=at(2026, 4, 2, 18),
+                actor=official,
+                reason="Extended.",
+            )
+        obligation_restart(
+            obligation=obligation,
+            clock_starts_at=at(2026, 4, 10, 18),
+            actor=official,
+            reason="Extended.",
+        )
+    obligation.refresh_from_db()
+    assert obligation.clock_started_at == at(2026, 4, 10, 18)
+    assert calendar.local_date(obligation.due_at) == D(2026, 5, 4)
+    assert obligation.original_due_at == obligation.due_at
+    event = obligation.events.get(kind=ObligationEvent.Kind.RESTARTED)
+    assert event.data["reason"] == "Extended." and event.actor == official
+    with (
+        time_machine.travel(at(2026, 4, 13, 9), tick=False),
+        pytest.raises(ObligationError, match="already started"),
+    ):
+        obligation_restart(
+            obligation=obligation,
+            clock_starts_at=at(2026, 4, 20, 18),
+            actor=official,
+            reason="Again.",
+        )
+    assert Obligation.objects.count() == 1
 
 
 def test_open_refuses_unknown_kind_unsaved_subject_and_naive_time(subject, agency_with_staff):
