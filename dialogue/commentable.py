@@ -8,7 +8,19 @@ in its AppConfig.ready():
         agency_of=lambda page: page.agency,     # whose responders may answer "on duty"
         title_of=lambda page: page.title,
         url_of=lambda page: page.url,
+        on_posted=None,                         # called as on_posted(comment, target)
+        annex_of=None,                          # annex_of(comments) -> {comment pk: obj}
+        annex_template="",                      # rendered under each comment with `annex`
     )
+
+`on_posted`, when given, runs inside `dialogue.services.comment_post`'s transaction after a
+comment or reply is saved: a module that owes an answer to each comment opens the duty
+there (legal drafts do), so posting through any view or the API has the same effect.
+
+`annex_of`, when given, is called once per page of comments with the list shown, and
+returns what to show under some of them (a draft's disposition under the comment it
+answers); `annex_template` renders it with `annex` and `comment` in the context. One
+query per page, whatever the number of comments.
 
 and one include in the object's template:
 
@@ -36,6 +48,9 @@ class Commentable:
     title_of: Callable[[Any], str]
     url_of: Callable[[Any], str]
     queryset: Callable[[], models.QuerySet]
+    on_posted: Callable[[Any, Any], None] | None = None
+    annex_of: Callable[[list], dict[int, Any]] | None = None
+    annex_template: str = ""
 
     @property
     def label(self) -> str:
@@ -61,9 +76,13 @@ def register(
     title_of: Callable[[Any], str] = str,
     url_of: Callable[[Any], str] = _default_url,
     queryset: Callable[[], models.QuerySet] | None = None,
+    on_posted: Callable[[Any, Any], None] | None = None,
+    annex_of: Callable[[list], dict[int, Any]] | None = None,
+    annex_template: str = "",
 ) -> None:
     """Make `model` commentable. `queryset` limits what the API and the views will find
-    (default: every row of the model's default manager)."""
+    (default: every row of the model's default manager); `on_posted(comment, target)` runs
+    in the posting transaction; `annex_of` + `annex_template` show something under comments."""
     _registry[model] = Commentable(
         model=model,
         is_open=is_open,
@@ -71,6 +90,9 @@ def register(
         title_of=title_of,
         url_of=url_of,
         queryset=queryset or (lambda: model._default_manager.all()),
+        on_posted=on_posted,
+        annex_of=annex_of,
+        annex_template=annex_template,
     )
 
 

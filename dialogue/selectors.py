@@ -73,6 +73,8 @@ class Viewer:
     official: bool = False
     target_open: bool = False
     votes: dict[int, int] = field(default_factory=dict)
+    annexes: dict[int, Any] = field(default_factory=dict)
+    annex_template: str = ""
 
     @classmethod
     def for_target(cls, user, target) -> Viewer:
@@ -90,6 +92,12 @@ class Viewer:
         return viewer
 
     def load_votes(self, comments: list[Comment]) -> None:
+        """The viewer's votes on these comments, and what the target's module shows under
+        them (`commentable.register(annex_of=...)`): one query each per page."""
+        entry = commentable.get(self.target)
+        if entry is not None and entry.annex_of is not None and comments:
+            self.annexes.update(entry.annex_of(comments))
+            self.annex_template = entry.annex_template
         if not self.participant or not comments:
             return
         self.votes.update(
@@ -145,6 +153,8 @@ class Viewer:
             "can_vote": self.can_vote(comment),
             "can_flag": self.participant and not self.is_author(comment) and comment.is_visible,
             "sees_text": self.sees_text(comment),
+            "annex": self.annexes.get(comment.pk),
+            "annex_template": self.annex_template,
         }
 
 

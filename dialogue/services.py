@@ -162,6 +162,9 @@ def comment_post(
         official=comment.is_official,
         reply_to=parent.pk if parent is not None else None,
     )
+    on_posted = commentable.get(target).on_posted
+    if on_posted is not None:
+        on_posted(comment, target)
 
     follow(user=author, target=target)
     url = comment.get_absolute_url()

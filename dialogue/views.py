@@ -87,7 +87,7 @@ def _form_page(request, *, target, form, title, action, parent=None, comment=Non
 def comment_create(request: HttpRequest, content_type_id: int, object_pk: str) -> HttpResponse:
     target = _target(content_type_id, object_pk)
     viewer = selectors.Viewer.for_target(request.user, target)
-    form = CommentForm(request.POST or None, allow_official=viewer.official)
+    form = CommentForm(request.POST or None, allow_official=viewer.official, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             comment = services.comment_post(
@@ -95,6 +95,7 @@ def comment_create(request: HttpRequest, content_type_id: int, object_pk: str) -
                 author=request.user,
                 text=form.cleaned_data["text"],
                 as_official=form.cleaned_data.get("as_official", False),
+                organisation=form.cleaned_data.get("organisation"),
                 ip=client_ip(request),
             )
         except ValidationError as error:
@@ -148,7 +149,7 @@ def _add(form, error: ValidationError) -> None:
 @require_http_methods(["GET", "POST"])
 def comment_reply(request: HttpRequest, comment_id: int) -> HttpResponse:
     parent, target = _comment(comment_id)
-    form = CommentForm(request.POST or None, prefix_id=f"reply-{parent.pk}")
+    form = CommentForm(request.POST or None, prefix_id=f"reply-{parent.pk}", user=request.user)
     status = 200
     if request.method == "POST" and form.is_valid():
         reply, status = _submit(
@@ -158,6 +159,7 @@ def comment_reply(request: HttpRequest, comment_id: int) -> HttpResponse:
                 author=request.user,
                 text=form.cleaned_data["text"],
                 parent=parent,
+                organisation=form.cleaned_data.get("organisation"),
                 ip=client_ip(request),
             ),
         )

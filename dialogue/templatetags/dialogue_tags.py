@@ -57,7 +57,11 @@ def comments_block(context, target) -> dict:
             ("newest", _label("newest")),
             ("supported", _label("supported")),
         ],
-        "form": CommentForm(allow_official=viewer.official, prefix_id="new-comment"),
+        "form": CommentForm(
+            allow_official=viewer.official,
+            prefix_id="new-comment",
+            user=request.user if viewer.can_post else None,
+        ),
         "live_group": selectors.target_live_group(target),
         "target_url": commentable.url_of(target),
         "csrf_token": context.get("csrf_token"),
