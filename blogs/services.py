@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Agency, Membership
 from accounts.services import audit_record
 from ashyq.live import live_push
+from ashyq.services import field_error, lock_row, require, required_text
 from ashyq.uploads import FileKind, clean_name, validate_attachments
 from tracking import services as tracking
 
@@ -54,36 +55,6 @@ TEXT_MAX = 5000
 # `gettext_lazy(...) % params` would translate at once, in the actor's language; this
 # defers it, so each recipient reads the notification in their own language.
 _lazy_percent = lazy(lambda message, params: str(message) % params, str)
-
-
-def _require(user, perm: str, obj, message: str) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(message)
-
-
-def _field_error(field: str, message, code: str) -> ValidationError:
-    return ValidationError({field: ValidationError(message, code=code)})
-
-
-def _locked(question: Question) -> Question:
-    """Re-read the row under a lock so two moderators cannot both decide."""
-    fresh = Question.objects.select_for_update().get(pk=question.pk)
-    for field in Question._meta.concrete_fields:
-        setattr(question, field.attname, getattr(fresh, field.attname))
-    return question
-
-
-def _clean_text(field: str, value: str, *, limit: int, empty_message) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise _field_error(field, empty_message, "empty")
-    if len(value) > limit:
-        raise _field_error(
-            field,
-            _("At most %(limit)d characters, please.") % {"limit": limit},
-            "too_long",
-        )
-    return value
 
 
 def _checked_files(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, FileKind]]:
@@ -156,18 +127,18 @@ def question_submit(
     from moderation.services import PostingRefused, check_posting_allowed
     from notifications.services import follow
 
-    _require(asker, "blogs.ask_question", blog, _("You cannot ask a question in this blog."))
-    title = _clean_text(
-        "title", title, limit=QUESTION_TITLE_MAX, empty_message=_("Give the question a title.")
+    require(asker, "blogs.ask_question", blog, _("You cannot ask a question in this blog."))
+    title = required_text(
+        "title", title, limit=QUESTION_TITLE_MAX, message=_("Give the question a title.")
     )
-    text = _clean_text("text", text, limit=TEXT_MAX, empty_message=_("Write your question."))
+    text = required_text("text", text, limit=TEXT_MAX, message=_("Write your question."))
     if category not in QuestionCategory.values:
-        raise _field_error("category", _("Choose a category from the list."), "invalid")
+        raise field_error("category", _("Choose a category from the list."), "invalid")
     files = _checked_files(attachments)
     try:
         check_posting_allowed(user=asker, ip=ip, text=f"{title}\n{text}", scope="blog_question")
     except PostingRefused as refused:
-        raise _field_error("text", str(refused), "refused") from refused
+        raise field_error("text", str(refused), "refused") from refused
     blog = blog.canonical
     question = Question.objects.create(
         blog=blog,
@@ -189,8 +160,8 @@ def question_submit(
 def question_publish(*, question: Question, actor) -> Question:
     """A moderator of the agency accepts the question: it becomes public and the agency
     now owes an answer (15 working days)."""
-    _locked(question)
-    _require(actor, "blogs.moderate_question", question, _("You cannot moderate this question."))
+    lock_row(question)
+    require(actor, "blogs.moderate_question", question, _("You cannot moderate this question."))
     now = timezone.now()
     question.obligation = tracking.obligation_open(
         subject=question, agency=question.agency, kind=OBLIGATION_KIND, actor=actor, opened_at=now
@@ -215,17 +186,17 @@ def question_reject(
 ) -> Question:
     """A moderator refuses the question with a reason from the published list (for a
     duplicate, naming the earlier published question)."""
-    _locked(question)
-    _require(actor, "blogs.moderate_question", question, _("You cannot moderate this question."))
+    lock_row(question)
+    require(actor, "blogs.moderate_question", question, _("You cannot moderate this question."))
     if reason not in RejectionReason.values:
-        raise _field_error("reason", _("Choose a reason from the list."), "invalid")
+        raise field_error("reason", _("Choose a reason from the list."), "invalid")
     if reason == RejectionReason.DUPLICATE:
         if (
             duplicate_of is None
             or duplicate_of.pk == question.pk
             or duplicate_of.state != QuestionState.PUBLISHED
         ):
-            raise _field_error(
+            raise field_error(
                 "duplicate_of", _("Name the published question this one repeats."), "invalid"
             )
     else:
@@ -291,9 +262,9 @@ def question_answer(
     (once); the final answer fulfils it and can then be rated by the asker."""
     from notifications.services import notify_followers
 
-    _locked(question)
-    _require(responder, "blogs.answer_question", question, _("You cannot answer this question."))
-    text = _clean_text("text", text, limit=TEXT_MAX, empty_message=_("Write the answer."))
+    lock_row(question)
+    require(responder, "blogs.answer_question", question, _("You cannot answer this question."))
+    text = required_text("text", text, limit=TEXT_MAX, message=_("Write the answer."))
     files = _checked_files(attachments)
     obligation = question.obligation
     now = timezone.now()
@@ -344,7 +315,7 @@ def question_extend(
 ) -> Question:
     """Extend the answer's deadline once, with a public reason (tracking's rules: at most
     two months from publication; the asker is told)."""
-    _require(actor, "blogs.extend_question", question, _("You cannot extend this deadline."))
+    require(actor, "blogs.extend_question", question, _("You cannot extend this deadline."))
     tracking.obligation_extend(
         obligation=question.obligation, new_due_date=new_due_date, reason=reason, actor=actor
     )
@@ -363,8 +334,8 @@ def question_redirect(*, question: Question, actor, to_agency: Agency, reason: s
     """Send the question to the competent agency within 3 working days of receiving it.
     The clock restarts there, and the question follows: the new agency answers it. The
     blog stays the one it was asked in; both agencies' records show the redirect."""
-    _locked(question)
-    _require(actor, "blogs.redirect_question", question, _("You cannot redirect this question."))
+    lock_row(question)
+    require(actor, "blogs.redirect_question", question, _("You cannot redirect this question."))
     from_agency_id = question.agency_id
     tracking.obligation_redirect(
         obligation=question.obligation, to_agency=to_agency, reason=reason, actor=actor
@@ -386,9 +357,9 @@ def question_redirect(*, question: Question, actor, to_agency: Agency, reason: s
 @transaction.atomic
 def question_rate(*, question: Question, asker, verdict: str, comment: str = "") -> Rating:
     """The asker's verdict on the final answer: once."""
-    _require(asker, "blogs.rate_question", question, _("You cannot rate this answer."))
+    require(asker, "blogs.rate_question", question, _("You cannot rate this answer."))
     if verdict not in RatingVerdict.values:
-        raise _field_error("verdict", _("Choose one of the verdicts."), "invalid")
+        raise field_error("verdict", _("Choose one of the verdicts."), "invalid")
     rating = Rating.objects.create(
         question=question,
         asker=asker,
@@ -407,7 +378,7 @@ def question_support(*, question: Question, user) -> bool:
     it. Supporters follow the question (they are told of its answer)."""
     from notifications.services import follow
 
-    _require(user, "blogs.support_question", question, _("You cannot support this question."))
+    require(user, "blogs.support_question", question, _("You cannot support this question."))
     _support, created = Support.objects.get_or_create(question=question, user=user)
     if created:
         Question.objects.filter(pk=question.pk).update(support_count=F("support_count") + 1)
@@ -421,12 +392,12 @@ def question_hide(*, question: Question, reason: str, actor, note: str = "") -> 
     agency's obligation stay: the asker is still owed an answer."""
     from moderation.models import HideReason
 
-    _locked(question)
-    _require(actor, "blogs.hide_question", question, _("You cannot moderate this question."))
+    lock_row(question)
+    require(actor, "blogs.hide_question", question, _("You cannot moderate this question."))
     if question.hidden_at is not None:
         return question
     if reason not in HideReason.values:
-        raise _field_error("reason", _("Choose a reason from the list."), "invalid")
+        raise field_error("reason", _("Choose a reason from the list."), "invalid")
     question.hidden_at = timezone.now()
     question.hidden_reason = reason
     question.hidden_note = note
@@ -437,8 +408,8 @@ def question_hide(*, question: Question, reason: str, actor, note: str = "") -> 
 
 @transaction.atomic
 def question_restore(*, question: Question, actor) -> Question:
-    _locked(question)
-    _require(actor, "blogs.hide_question", question, _("You cannot moderate this question."))
+    lock_row(question)
+    require(actor, "blogs.hide_question", question, _("You cannot moderate this question."))
     if question.hidden_at is None:
         return question
     previous = {"reason": question.hidden_reason, "note": question.hidden_note}

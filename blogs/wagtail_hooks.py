@@ -7,7 +7,6 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Min
 from django.shortcuts import get_object_or_404
-from django.urls import path
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -21,6 +20,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.signals import copy_for_translation_done
 
 from accounts.models import User
+from ashyq.admin_views import ReadOnlyViewSetMixin
 
 from .authors import (
     TRANSLATION_RECEIVER_UID,
@@ -105,7 +105,7 @@ def _answer_status(question: Question) -> str:
     return str(question.obligation.Status(question.obligation.status()).label)
 
 
-class QuestionViewSet(ModelViewSet):
+class QuestionViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     """Blog questions for editors and platform moderators: list, filter, search, inspect.
     No add, edit or delete (see `QuestionPermissionPolicy`)."""
 
@@ -116,8 +116,6 @@ class QuestionViewSet(ModelViewSet):
     add_to_admin_menu = True
     index_view_class = QuestionIndexView
     inspect_view_class = QuestionInspectView
-    inspect_view_enabled = True
-    copy_view_enabled = False
     list_per_page = 50
     list_display = [
         "title",
@@ -156,26 +154,6 @@ class QuestionViewSet(ModelViewSet):
         "hidden_note",
         "support_count",
     ]
-
-    def get_common_view_kwargs(self, **kwargs):
-        # Only the list and the inspect screens exist: no links to the others.
-        return super().get_common_view_kwargs(
-            **{
-                "add_url_name": None,
-                "edit_url_name": None,
-                "delete_url_name": None,
-                "history_url_name": None,
-                "usage_url_name": None,
-                **kwargs,
-            }
-        )
-
-    def get_urlpatterns(self):
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
-        ]
 
     @property
     def url_finder_class(self):
