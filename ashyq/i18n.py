@@ -13,6 +13,8 @@ from django.conf import settings
 from django.utils.translation import get_language
 
 LANGUAGE_CODES: tuple[str, ...] = tuple(code for code, _name in settings.LANGUAGES)
+# The languages official texts are written in (kk is the state language; ru is official).
+CONTENT_LANGUAGES: tuple[str, ...] = ("kk", "ru")
 
 
 def active_language() -> str:
@@ -27,15 +29,23 @@ def fallback_order(lang: str | None = None) -> list[str]:
 
 
 class TranslatedField:
-    """Descriptor: `agency.name` reads `agency.name_<active language>`, with fallbacks."""
+    """Descriptor: `agency.name` reads `agency.name_<active language>`, with fallbacks.
 
-    def __init__(self, base: str) -> None:
+    `content=True` is for texts written only in Kazakh and Russian (a draft act's title and
+    provisions): under the English interface the Russian text is read first, then the
+    Kazakh; under Kazakh and Russian, the language itself first."""
+
+    def __init__(self, base: str, *, content: bool = False) -> None:
         self.base = base
+        self.content = content
 
     def __get__(self, instance: Any, owner: type | None = None) -> Any:
         if instance is None:
             return self
-        for lang in fallback_order():
+        order = fallback_order()
+        if self.content and order[0] not in CONTENT_LANGUAGES:
+            order = [*CONTENT_LANGUAGES[::-1], *order]
+        for lang in order:
             value = getattr(instance, f"{self.base}_{lang}", "")
             if value:
                 return value

@@ -37,6 +37,9 @@ class HomePage(Page):
             .filter(locale=self.locale)
             .order_by("-date", "-pk")[:3]
         )
+        from .home import sections_for
+
+        context["home_sections"] = sections_for(request)
         return context
 
 
