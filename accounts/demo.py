@@ -587,6 +587,21 @@ STAFF: tuple[tuple[str, str, Person], ...] = (
         Role.MODERATOR,
         Person("almaty.moderator", "Нұржан", "Әлиев", Region.ALMATY_CITY, PRESS_SECRETARY),
     ),
+    (
+        "akimat-almaty",
+        Role.DRAFTER,
+        Person(
+            "almaty.drafter",
+            "Бауыржан",
+            "Сейітов",
+            Region.ALMATY_CITY,
+            (
+                "Заң бөлімінің басшысы",
+                "Руководитель юридического отдела",
+                "Head of the Legal Unit",
+            ),
+        ),
+    ),
 )
 
 # (person, identity verified through national ID)

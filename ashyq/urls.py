@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 import blogs.api
 import dialogue.api
+import legal_drafts.api
 import moderation.api
 import notifications.api
 import tracking.api
@@ -20,7 +21,14 @@ from cms.api import AnnouncementViewSet
 router = DefaultRouter()
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("announcements", AnnouncementViewSet, basename="announcement")
-for app_api in (tracking.api, notifications.api, moderation.api, dialogue.api, blogs.api):
+for app_api in (
+    tracking.api,
+    notifications.api,
+    moderation.api,
+    dialogue.api,
+    blogs.api,
+    legal_drafts.api,
+):
     app_api.register(router)
 
 urlpatterns = [
@@ -41,6 +49,7 @@ urlpatterns += i18n_patterns(
     path("", include("moderation.urls")),
     path("", include("dialogue.urls")),
     path("", include("blogs.urls")),
+    path("", include("legal_drafts.urls")),
     path("accounts/", include("allauth.urls")),
     # Wagtail serves every page last, so the module URLs above take precedence.
     path("", include(wagtail_urls)),

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     # Feature modules after cms: their demo data goes under the pages cms seeds.
     "cms",
     "blogs",
+    "legal_drafts",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "cms.context_processors.site_chrome",
                 "notifications.context_processors.unread",
                 "blogs.workspace.workspace_nav",
+                "legal_drafts.context_processors.workspace_nav",
             ],
         },
     },
@@ -275,6 +277,11 @@ ASHYQ_ATTACHMENT_MAX_BYTES = env.int("ASHYQ_ATTACHMENT_MAX_BYTES", default=10 * 
 ASHYQ_ATTACHMENT_MAX_FILES = env.int("ASHYQ_ATTACHMENT_MAX_FILES", default=5)
 # Working days an agency's moderators have to publish or reject a blog question.
 BLOGS_MODERATION_WORKING_DAYS = env.int("BLOGS_MODERATION_WORKING_DAYS", default=3)
+# Legal drafts: the drafting agency answers each top-level comment within this many
+# working days after the discussion closes (docs/legal_drafts.md).
+LEGAL_DRAFTS_RESPONSE_WORKING_DAYS = env.int("LEGAL_DRAFTS_RESPONSE_WORKING_DAYS", default=10)
+# ... and publishes the discussion report within this many working days after it closes.
+LEGAL_DRAFTS_REPORT_WORKING_DAYS = env.int("LEGAL_DRAFTS_REPORT_WORKING_DAYS", default=10)
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default, adopted now
 
 # --- API --------------------------------------------------------------------------------
@@ -311,6 +318,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "PREPROCESSING_HOOKS": ["ashyq.api.public_endpoints_only"],
+    # Several modules have a "status": name each set of choices after its module.
+    "ENUM_NAME_OVERRIDES": {
+        "DraftStatusEnum": "legal_drafts.models.DraftStatus",
+        "ObligationStatusEnum": "tracking.models.Obligation.Status",
+    },
 }
 
 # --- Logging ----------------------------------------------------------------------------

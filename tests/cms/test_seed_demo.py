@@ -70,7 +70,13 @@ def test_second_run_creates_nothing():
 
 @pytest.mark.django_db
 def test_a_demo_discussion_with_an_official_answer_and_a_report(seeded):
-    comments = Comment.objects.all()
+    from django.contrib.contenttypes.models import ContentType
+
+    from cms.models import AnnouncementPage
+
+    comments = Comment.objects.filter(
+        target_type=ContentType.objects.get_for_model(AnnouncementPage)
+    )
     assert comments.count() == 4
     official = comments.get(is_official=True)
     assert official.agency.slug == "ministry-of-justice"
