@@ -14,6 +14,7 @@ import dialogue.api
 import legal_drafts.api
 import moderation.api
 import notifications.api
+import petitions.api
 import tracking.api
 from accounts.api import AgencyViewSet
 from cms.api import AnnouncementViewSet
@@ -28,6 +29,7 @@ for app_api in (
     dialogue.api,
     blogs.api,
     legal_drafts.api,
+    petitions.api,
 ):
     app_api.register(router)
 
@@ -50,6 +52,7 @@ urlpatterns += i18n_patterns(
     path("", include("dialogue.urls")),
     path("", include("blogs.urls")),
     path("", include("legal_drafts.urls")),
+    path("", include("petitions.urls")),
     path("accounts/", include("allauth.urls")),
     # Wagtail serves every page last, so the module URLs above take precedence.
     path("", include(wagtail_urls)),

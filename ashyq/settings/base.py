@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "cms",
     "blogs",
     "legal_drafts",
+    "petitions",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -108,6 +109,7 @@ TEMPLATES = [
                 "notifications.context_processors.unread",
                 "blogs.workspace.workspace_nav",
                 "legal_drafts.context_processors.workspace_nav",
+                "petitions.context_processors.workspace_nav",
             ],
         },
     },
@@ -282,6 +284,23 @@ BLOGS_MODERATION_WORKING_DAYS = env.int("BLOGS_MODERATION_WORKING_DAYS", default
 LEGAL_DRAFTS_RESPONSE_WORKING_DAYS = env.int("LEGAL_DRAFTS_RESPONSE_WORKING_DAYS", default=10)
 # ... and publishes the discussion report within this many working days after it closes.
 LEGAL_DRAFTS_REPORT_WORKING_DAYS = env.int("LEGAL_DRAFTS_REPORT_WORKING_DAYS", default=10)
+
+# --- Petitions (docs/petitions.md) ------------------------------------------------------
+# Signatures a petition addressed to a central body (the government, a ministry) needs.
+PETITIONS_CENTRAL_THRESHOLD = env.int("PETITIONS_CENTRAL_THRESHOLD", default=50_000)
+# For a local body without its own rule (share of its population, or a fixed number).
+PETITIONS_LOCAL_DEFAULT_THRESHOLD = env.int("PETITIONS_LOCAL_DEFAULT_THRESHOLD", default=1_000)
+# Supporters needed within 10 working days of publication to become public.
+PETITIONS_SUPPORT_MINIMUM = env.int("PETITIONS_SUPPORT_MINIMUM", default=50)
+PETITIONS_COLLECTION_MONTHS = env.int("PETITIONS_COLLECTION_MONTHS", default=6)
+PETITIONS_SIGNATURE_RATE = {
+    "ip_per_hour": env.int("PETITIONS_SIGNATURES_PER_IP_HOUR", default=30),
+    "user_per_hour": env.int("PETITIONS_SIGNATURES_PER_USER_HOUR", default=20),
+}
+# Only identity-verified accounts (national-ID login) may sign.
+PETITIONS_REQUIRE_IDENTITY = env.bool("PETITIONS_REQUIRE_IDENTITY", default=False)
+# The agency that owes the moderation of petitions (the platform operator).
+PETITIONS_OPERATOR_AGENCY = env("PETITIONS_OPERATOR_AGENCY", default="platform-operator")
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default, adopted now
 
 # --- API --------------------------------------------------------------------------------

@@ -86,9 +86,16 @@ def test_a_demo_discussion_with_an_official_answer_and_a_report(seeded):
     assert flag.reporter.email.startswith("gulmira@")
 
 
+def government_bodies():
+    """The demo's agencies, without the platform operator (it owes petition moderation)."""
+    from django.conf import settings
+
+    return Agency.objects.exclude(slug=settings.PETITIONS_OPERATOR_AGENCY)
+
+
 @pytest.mark.django_db
 def test_agencies_have_all_three_names(seeded):
-    agencies = list(Agency.objects.all())
+    agencies = list(government_bodies())
 
     assert len(agencies) >= 12
     for agency in agencies:
@@ -102,7 +109,7 @@ def test_agencies_have_all_three_names(seeded):
 
 @pytest.mark.django_db
 def test_every_agency_has_a_head_and_some_have_staff(seeded):
-    assert not Agency.objects.exclude(memberships__role=Membership.Role.HEAD).exists()
+    assert not government_bodies().exclude(memberships__role=Membership.Role.HEAD).exists()
     for role in (Membership.Role.RESPONDER, Membership.Role.DRAFTER, Membership.Role.MODERATOR):
         assert Membership.objects.filter(role=role).exists(), role
     head = Membership.objects.get(agency__slug="akimat-almaty", role=Membership.Role.HEAD)
