@@ -1,10 +1,9 @@
 """E-petitions in a real browser: a citizen starts a petition and sends it to moderation;
-a moderator publishes it (through the services: the moderation screens are tested with
-the workspace); the author and another citizen sign it in the browser, which makes it
-public and then reach its (low) threshold; the addressee's response, published through
-the services, shows on the page. axe-core finds nothing serious or critical on the list,
-a petition (anonymous and signed in, with the sign form) and the create form in Kazakh,
-Russian and English."""
+a moderator takes it from the queue and publishes it; the author and another citizen sign
+it, which makes it public and then reach its (low) threshold; the ministry's head answers
+from the response queue, and the response shows on the page. axe-core finds nothing
+serious or critical on the list, a petition (anonymous and signed in, with the sign form)
+and the create form in Kazakh, Russian and English."""
 
 from __future__ import annotations
 
@@ -81,7 +80,6 @@ def _publish(petition, moderator):
 
 
 def test_create_publish_sign_threshold_and_response(new_context, petition_setup, password):
-    from petitions import services
     from petitions.models import Petition, PetitionState, ResponseState
 
     page = new_context().new_page()
@@ -108,7 +106,15 @@ def test_create_publish_sign_threshold_and_response(new_context, petition_setup,
     petition = Petition.objects.get(title=TITLE)
     assert petition.state == PetitionState.SUBMITTED
 
-    _publish(petition, petition_setup["moderator"])
+    # The moderator takes it from the queue and publishes it.
+    moderator = new_context().new_page()
+    sign_in(moderator, "moderator@ashyq.kz", password)
+    moderator.goto("/en/petitions/moderation/")
+    moderator.get_by_role("link", name=TITLE).click()
+    moderator.get_by_role("button", name="I am reviewing this petition").click()
+    moderator.get_by_role("button", name="Publish the petition").click()
+    petition.refresh_from_db()
+    assert petition.state == PetitionState.PUBLISHED
     page.reload()
     expect(page.locator(".pt-status")).to_contain_text("gathering first supporters")
     expect(page.locator("#sign")).to_contain_text("0 of 1 supporters needed by")
@@ -133,12 +139,16 @@ def test_create_publish_sign_threshold_and_response(new_context, petition_setup,
 
     petition.refresh_from_db()
     assert petition.response_state == ResponseState.AWAITING
-    services.response_publish(
-        petition=petition,
-        actor=petition_setup["head"],
-        text="The lamps will be installed by June.",
-        decision="accepted",
-    )
+    # The ministry's head answers from the response queue.
+    head = new_context().new_page()
+    sign_in(head, "head@adilet.gov.kz", password)
+    head.goto("/en/petitions/responses/")
+    head.locator(f"a[href$='/petitions/{petition.pk}/respond/']").click()
+    head.get_by_label("Response", exact=True).fill("The lamps will be installed by June.")
+    head.get_by_label("Decision").select_option("accepted")
+    head.get_by_role("button", name="Publish the response").click()
+    petition.refresh_from_db()
+    assert petition.response_state == ResponseState.RESPONDED
     other.reload()
     expect(other.locator("#response")).to_contain_text("The lamps will be installed by June.")
     expect(other.locator("#response")).to_contain_text("Accepted")
