@@ -21,7 +21,7 @@ from tracking.models import Obligation
 from .conftest import THRESHOLD, make_petition, make_signers
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="needs PostgreSQL: SQLite serialises writes, so there is no race to test",
