@@ -120,6 +120,27 @@ def validate_attachments(files: Sequence[UploadedFile]) -> list[tuple[UploadedFi
     return accepted
 
 
+def checked_attachments(
+    files: Sequence[UploadedFile], *, already: int = 0
+) -> list[tuple[UploadedFile, FileKind]]:
+    """`validate_attachments` for a service: the errors go on the form's "attachments"
+    field, and `already` stored files count towards the limit."""
+    files = [upload for upload in files if upload]
+    limit = settings.ASHYQ_ATTACHMENT_MAX_FILES
+    if already + len(files) > limit:
+        raise ValidationError(
+            {
+                "attachments": ValidationError(
+                    gettext("At most %(limit)d files, please.") % {"limit": limit}, code="too_many"
+                )
+            }
+        )
+    try:
+        return validate_attachments(files)
+    except ValidationError as error:
+        raise ValidationError({"attachments": error.error_list}) from error
+
+
 def _attachments_help_now() -> str:
     return gettext("PDF, DOCX, JPEG or PNG; up to %(count)d files of %(size)s each.") % {
         "count": settings.ASHYQ_ATTACHMENT_MAX_FILES,

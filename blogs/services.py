@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
@@ -29,7 +28,7 @@ from accounts.models import Agency, Membership
 from accounts.services import audit_record
 from ashyq.live import live_push
 from ashyq.services import field_error, lock_row, require, required_text
-from ashyq.uploads import FileKind, clean_name, validate_attachments
+from ashyq.uploads import FileKind, checked_attachments, clean_name
 from tracking import services as tracking
 
 from .models import (
@@ -55,13 +54,6 @@ TEXT_MAX = 5000
 # `gettext_lazy(...) % params` would translate at once, in the actor's language; this
 # defers it, so each recipient reads the notification in their own language.
 _lazy_percent = lazy(lambda message, params: str(message) % params, str)
-
-
-def _checked_files(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, FileKind]]:
-    try:
-        return validate_attachments(files)
-    except ValidationError as error:
-        raise ValidationError({"attachments": error.error_list}) from error
 
 
 def _attach(
@@ -134,7 +126,7 @@ def question_submit(
     text = required_text("text", text, limit=TEXT_MAX, message=_("Write your question."))
     if category not in QuestionCategory.values:
         raise field_error("category", _("Choose a category from the list."), "invalid")
-    files = _checked_files(attachments)
+    files = checked_attachments(attachments)
     try:
         check_posting_allowed(user=asker, ip=ip, text=f"{title}\n{text}", scope="blog_question")
     except PostingRefused as refused:
@@ -265,7 +257,7 @@ def question_answer(
     lock_row(question)
     require(responder, "blogs.answer_question", question, _("You cannot answer this question."))
     text = required_text("text", text, limit=TEXT_MAX, message=_("Write the answer."))
-    files = _checked_files(attachments)
+    files = checked_attachments(attachments)
     obligation = question.obligation
     now = timezone.now()
     answer = Answer.objects.create(

@@ -41,7 +41,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from accounts.models import Agency, Membership
 from accounts.services import audit_record
 from ashyq.services import field_error, lock_row, require, required_text
-from ashyq.uploads import clean_name, validate_attachments
+from ashyq.uploads import checked_attachments, clean_name
 from tracking import services as tracking
 from tracking.models import Obligation
 
@@ -371,10 +371,7 @@ def attachment_add(
     require(actor, "legal_drafts.change_draft", draft, _("You cannot change this draft."))
     if kind not in AttachmentKind.values:
         raise field_error("kind", _("Choose a kind of document from the list."), "invalid")
-    try:
-        checked = validate_attachments(files)
-    except ValidationError as error:
-        raise ValidationError({"attachments": error.error_list}) from error
+    checked = checked_attachments(files)
     created = [
         DraftAttachment.objects.create(
             draft=draft,

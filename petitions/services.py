@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Agency
 from accounts.services import audit_record
 from ashyq.services import field_error, lock_row, require, required_text
-from ashyq.uploads import clean_name, validate_attachments
+from ashyq.uploads import checked_attachments, clean_name
 from tracking import services as tracking
 from tracking.calendar import end_of_day, local_date
 from tracking.deadlines import CalendarMonths, WorkingDays
@@ -252,7 +252,7 @@ def attachment_add(
     """The author attaches documents to the draft (checked by content, private storage)."""
     lock_row(petition)
     require(actor, "petitions.change_petition", petition, _("You cannot change this petition."))
-    checked = _checked_files(files, already=petition.attachments.count())
+    checked = checked_attachments(files, already=petition.attachments.count())
     created = [
         PetitionAttachment.objects.create(
             petition=petition,
@@ -278,22 +278,6 @@ def attachment_remove(*, attachment: PetitionAttachment, actor) -> None:
     attachment.file.delete(save=False)
     attachment.delete()
     audit_record(actor=actor, action="petition_attachment_removed", target=petition, name=name)
-
-
-def _checked_files(files: Sequence[UploadedFile], *, already: int = 0):
-    from django.conf import settings
-
-    files = [upload for upload in files if upload]
-    if already + len(files) > settings.ASHYQ_ATTACHMENT_MAX_FILES:
-        raise field_error(
-            "attachments",
-            _("At most %(limit)d files, please.") % {"limit": settings.ASHYQ_ATTACHMENT_MAX_FILES},
-            "too_many",
-        )
-    try:
-        return validate_attachments(files)
-    except ValidationError as error:
-        raise ValidationError({"attachments": error.error_list}) from error
 
 
 @transaction.atomic
@@ -791,7 +775,7 @@ def response_publish(
     text = required_text("text", text, limit=RESPONSE_MAX, message=_("Write the response."))
     if decision not in ResponseDecision.values:
         raise field_error("decision", _("Choose a decision from the list."), "invalid")
-    checked = _checked_files(files)
+    checked = checked_attachments(files)
     now = timezone.now()
     response = PetitionResponse.objects.create(
         petition=petition,
