@@ -11,6 +11,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 import blogs.api
 import dialogue.api
+import dialogue.conferences.api
+import dialogue.polls.api
+import dialogue.threads.api
 import legal_drafts.api
 import moderation.api
 import notifications.api
@@ -30,6 +33,9 @@ for app_api in (
     blogs.api,
     legal_drafts.api,
     petitions.api,
+    dialogue.threads.api,
+    dialogue.conferences.api,
+    dialogue.polls.api,
 ):
     app_api.register(router)
 
@@ -53,6 +59,9 @@ urlpatterns += i18n_patterns(
     path("", include("blogs.urls")),
     path("", include("legal_drafts.urls")),
     path("", include("petitions.urls")),
+    path("dialogue/threads/", include("dialogue.threads.urls")),
+    path("dialogue/conferences/", include("dialogue.conferences.urls")),
+    path("dialogue/polls/", include("dialogue.polls.urls")),
     path("accounts/", include("allauth.urls")),
     # Wagtail serves every page last, so the module URLs above take precedence.
     path("", include(wagtail_urls)),

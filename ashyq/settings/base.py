@@ -34,6 +34,10 @@ INSTALLED_APPS = [
     "blogs",
     "legal_drafts",
     "petitions",
+    # Open Dialogue's parts beyond the conversation layer (`dialogue`).
+    "dialogue.threads",
+    "dialogue.conferences",
+    "dialogue.polls",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
