@@ -18,6 +18,7 @@ import legal_drafts.api
 import moderation.api
 import notifications.api
 import petitions.api
+import search.api
 import tracking.api
 from accounts.api import AgencyViewSet
 from cms.api import AnnouncementViewSet
@@ -27,6 +28,7 @@ router.register("agencies", AgencyViewSet, basename="agency")
 router.register("announcements", AnnouncementViewSet, basename="announcement")
 for app_api in (
     tracking.api,
+    search.api,
     notifications.api,
     moderation.api,
     dialogue.api,
@@ -53,6 +55,7 @@ urlpatterns += i18n_patterns(
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("", include("accounts.urls")),
     path("", include("tracking.urls")),
+    path("", include("search.urls")),
     path("", include("notifications.urls")),
     path("", include("moderation.urls")),
     path("", include("dialogue.urls")),

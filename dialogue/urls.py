@@ -5,6 +5,7 @@ from . import views
 app_name = "dialogue"
 
 urlpatterns = [
+    path("dialogue/", views.hub, name="hub"),
     path(
         "comments/on/<int:content_type_id>/<str:object_pk>/",
         views.comments_page,

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import commentable, selectors, services
+from . import commentable, hub as hub_sections, selectors, services
 from .forms import CommentForm, VoteForm
 from .models import Comment
 
@@ -311,3 +311,9 @@ def comments_page(request: HttpRequest, content_type_id: int, object_pk: str) ->
             **_live_context(target),
         },
     )
+
+
+@require_GET
+def hub(request: HttpRequest) -> HttpResponse:
+    """Open Dialogue's front page: a section of each part (threads, conferences, polls)."""
+    return render(request, "dialogue/hub.html", {"sections": hub_sections.sections_for(request)})

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "accounts",
     "notifications",
     "tracking",
+    "search",
     "moderation",
     "dialogue",
     # Feature modules after cms: their demo data goes under the pages cms seeds.
