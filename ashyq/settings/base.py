@@ -115,6 +115,8 @@ TEMPLATES = [
                 "blogs.workspace.workspace_nav",
                 "legal_drafts.context_processors.workspace_nav",
                 "petitions.context_processors.workspace_nav",
+                "dialogue.threads.context_processors.agency_nav",
+                "dialogue.polls.context_processors.workspace_nav",
             ],
         },
     },
@@ -306,6 +308,10 @@ PETITIONS_SIGNATURE_RATE = {
 PETITIONS_REQUIRE_IDENTITY = env.bool("PETITIONS_REQUIRE_IDENTITY", default=False)
 # The agency that owes the moderation of petitions (the platform operator).
 PETITIONS_OPERATOR_AGENCY = env("PETITIONS_OPERATOR_AGENCY", default="platform-operator")
+
+# --- Open Dialogue: discussion threads ---------------------------------------------------
+# Supporters a thread addressed to an agency needs before that agency owes an official reply.
+THREADS_SUPPORT_LEVEL = env.int("THREADS_SUPPORT_LEVEL", default=100)
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default, adopted now
 
 # --- API --------------------------------------------------------------------------------

@@ -8,4 +8,16 @@ class PollsConfig(AppConfig):
     verbose_name = _("Polls")
 
     def ready(self) -> None:
-        pass
+        from dialogue import hub
+        from notifications.registry import register_kind
+
+        from . import personal_data, rules, selectors, services  # noqa: F401  (rules: permissions)
+
+        # Followers of an agency (agencies are followable) hear of its new polls.
+        register_kind(services.KIND_PUBLISHED, label=_("New polls of agencies you follow"))
+        hub.register(
+            "polls",
+            template="polls/includes/hub_section.html",
+            context=lambda request: selectors.hub_section(user=request.user),
+        )
+        personal_data.register()
