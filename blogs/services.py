@@ -411,3 +411,72 @@ def question_restore(*, question: Question, actor) -> Question:
     question.save(update_fields=["hidden_at", "hidden_reason", "hidden_note"])
     audit_record(actor=actor, action="blog_question_restored", target=question, **previous)
     return question
+
+
+@transaction.atomic
+def question_create_published(
+    *,
+    blog: BlogPage,
+    asker,
+    title: str,
+    text: str,
+    submitted_at: datetime.datetime,
+    actor,
+    category: str = QuestionCategory.OTHER,
+    notice=None,
+) -> Question:
+    """A question asked and moderated elsewhere on the platform (an internet conference
+    ended without answering it) enters the blog already published: the agency owes an
+    answer from now (15 working days), the asker follows it and is told (`notice`, a lazy
+    text, or the usual "published" one). Only the blog agency's moderators or head, or a
+    platform moderator, may bring it in; the caller keeps the link to where it came from
+    (the reverse relation on the question)."""
+    from django.core.exceptions import PermissionDenied
+
+    from accounts.rules import is_active_account, is_agency_moderator, is_platform_moderator
+    from notifications.services import follow
+
+    blog = blog.canonical
+    if not (
+        is_active_account(actor)
+        and (
+            actor.is_superuser
+            or is_agency_moderator(actor, blog.agency)
+            or is_platform_moderator(actor)
+        )
+    ):
+        raise PermissionDenied(_("You cannot moderate this question."))
+    if not (blog.live and blog.accepts_questions):
+        raise PermissionDenied(_("This blog does not accept new questions at the moment."))
+    title = required_text(
+        "title", title, limit=QUESTION_TITLE_MAX, message=_("Give the question a title.")
+    )
+    text = required_text("text", text, limit=TEXT_MAX, message=_("Write your question."))
+    if category not in QuestionCategory.values:
+        raise field_error("category", _("Choose a category from the list."), "invalid")
+    now = timezone.now()
+    question = Question.objects.create(
+        blog=blog,
+        agency_id=blog.agency_id,
+        asker=asker,
+        title=title,
+        text=text,
+        category=category,
+        submitted_at=min(submitted_at, now),
+        state=QuestionState.PUBLISHED,
+        published_at=now,
+        moderated_by=actor,
+    )
+    question.obligation = tracking.obligation_open(
+        subject=question, agency=question.agency, kind=OBLIGATION_KIND, actor=actor, opened_at=now
+    )
+    question.save(update_fields=["obligation"])
+    follow(user=asker, target=question)
+    audit_record(actor=actor, action="blog_question_published", target=question, transferred=True)
+    _push_queue(question.agency_id, question)
+    _notify_asker(
+        question,
+        kind=KIND_PUBLISHED,
+        body=notice or gettext_lazy("Your question was published. The agency must answer it."),
+    )
+    return question

@@ -117,6 +117,7 @@ TEMPLATES = [
                 "petitions.context_processors.workspace_nav",
                 "dialogue.threads.context_processors.agency_nav",
                 "dialogue.polls.context_processors.workspace_nav",
+                "dialogue.conferences.context_processors.workspace_nav",
             ],
         },
     },

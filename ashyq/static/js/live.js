@@ -29,6 +29,9 @@
       if (count && message.event === "notification") {
         count.textContent = String((parseInt(count.textContent, 10) || 0) + 1);
       }
+    } else if (message.event === "viewers") {
+      // Presence ("N watching") is not new content: pages that show it update it themselves.
+      return;
     } else if (!message.payload || !message.payload.handled) {
       announce(body.getAttribute("data-live-text") || document.documentElement.getAttribute("data-live-text") || "New content is available on this page. Reload to see it.");
     }
