@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import commentable, hub as hub_sections, selectors, services
+from . import commentable, selectors, services
+from . import hub as hub_sections
 from .forms import CommentForm, VoteForm
 from .models import Comment
 
