@@ -52,3 +52,9 @@ test: install node_modules/axe-core/axe.min.js
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 media staticfiles
+
+# Live conference delivery benchmark (docs/performance.md): 1,000 websocket clients, Redis
+# at 127.0.0.1:6379 (DB 13). Extra options: BENCH_ARGS="--processes 2".
+.PHONY: bench-conference
+bench-conference: install
+	$(BIN)/python benchmarks/conference_live.py --clients 1000 --answers 20 $(BENCH_ARGS)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Membership
 
-from .models import Conference, ConferenceQuestion, Phase, QuestionState, QuestionVote
+from .models import Conference, ConferenceQuestion, QuestionState, QuestionVote
 
 SORTS = ("votes", "newest")
 UPCOMING_LIMIT = 20
@@ -174,6 +174,3 @@ def home_section(request) -> dict:
     live = list(conferences().live(now).order_by("ends_at", "pk")[:3])
     upcoming = [] if live else list(conferences().upcoming(now).order_by("starts_at", "pk")[:3])
     return {"live": live, "upcoming": upcoming, "now": now}
-
-
-PHASE_FILTERS = tuple(Phase.values)

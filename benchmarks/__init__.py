@@ -1,0 +1,1 @@
+"""Benchmark scripts (not tests): run them by hand, record the numbers in docs/performance.md."""
