@@ -25,7 +25,9 @@ import datetime
 import threading
 
 import pytest
+from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer
+from django.db import connections
 from playwright.sync_api import expect
 
 from tests.browser.conftest import TIMEOUT_MS
@@ -126,20 +128,29 @@ def live_contexts(browser, live_server, site_home, settings):
     yield make
     for context in contexts:
         context.close()
+    _on_daphne_loop(_stop_presence_tasks)
     presence.reset()
-    _close_daphne_connections()
+    # Channels runs daphne's database work in one thread: close its connection, so that
+    # the test database can be flushed now and dropped at the end.
+    _on_daphne_loop(database_sync_to_async(connections.close_all))
 
 
-def _close_daphne_connections() -> None:
-    """Close the database connection of daphne's database thread (channels runs database
-    work in one thread), so the test database can be flushed and, at the end, dropped."""
-    from channels.db import database_sync_to_async
-    from django.db import connections
-
+def _on_daphne_loop(coroutine_function) -> None:
+    """Run `coroutine_function()` on daphne's event loop and wait for it."""
     loop = ThreadSafeInMemoryChannelLayer.owner_loop
     if loop is not None and loop.is_running():
-        coroutine = database_sync_to_async(connections.close_all)()
-        asyncio.run_coroutine_threadsafe(coroutine, loop).result(timeout=10)
+        asyncio.run_coroutine_threadsafe(coroutine_function(), loop).result(timeout=10)
+
+
+async def _stop_presence_tasks() -> None:
+    """The viewer-count broadcasts and heartbeat this test left on daphne's loop would
+    otherwise go on counting the presence groups of tests that run after it."""
+    from ashyq.live import presence
+
+    loop = asyncio.get_running_loop()
+    for task in [presence._heartbeat, *presence._pending.values()]:
+        if task is not None and task.get_loop() is loop:
+            task.cancel()
 
 
 def wait_for_live_socket(page) -> None:
