@@ -14,8 +14,9 @@ import time
 import pytest
 import time_machine
 from asgiref.sync import async_to_sync, sync_to_async
+from channels import DEFAULT_CHANNEL_LAYER
 from channels.auth import AuthMiddlewareStack
-from channels.layers import get_channel_layer
+from channels.layers import channel_layers, get_channel_layer
 from channels.routing import URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 from channels.testing import WebsocketCommunicator
@@ -60,10 +61,18 @@ def ws_application(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_channel_layer():
+    """Groups joined by one test must not receive another test's messages."""
     yield
     layer = get_channel_layer()
-    if layer is not None and hasattr(layer, "flush"):
+    if layer is None or not hasattr(layer, "flush"):
+        return
+    try:
         async_to_sync(layer.flush)()
+    except RuntimeError:
+        # channels-redis keeps a connection pool per event loop; the service's push ran on
+        # a worker thread's loop, whose pool cannot be closed from this one. Drop the layer:
+        # the next test builds a fresh one (stale groups hold only this test's channels).
+        channel_layers.backends.pop(DEFAULT_CHANNEL_LAYER, None)
 
 
 def run(scenario):
