@@ -7,4 +7,10 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self) -> None:
-        pass
+        from django.utils.module_loading import autodiscover_modules
+
+        from . import registry
+
+        # Each app's search_documents.py registers its kinds (search imports no app).
+        autodiscover_modules("search_documents")
+        registry.connect()

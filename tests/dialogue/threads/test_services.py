@@ -428,3 +428,18 @@ def test_my_data_exports_threads_and_supports(thread, author):
     assert mine[0]["text"] == thread.text and mine[0]["addressee"] == "ministry-of-justice"
     assert [row["thread"] for row in export_supports(citizen)] == [thread.pk]
     assert export_threads(citizen) == [] and export_supports(author) == []
+
+
+def test_search_finds_listed_threads_with_the_reply_status(awaiting, author, moderator):
+    from dialogue.threads.search_documents import thread_documents
+    from search import registry
+
+    (doc,) = thread_documents(awaiting)
+    assert doc.title == awaiting.title and doc.body == awaiting.text
+    assert doc.status == "due" and doc.agency_id == awaiting.addressee_id
+    assert doc.refresh_at == awaiting.obligation.due_at
+    assert author.public_name not in f"{doc.title} {doc.body} {doc.extra}"
+
+    kind = registry.get("thread")
+    services.thread_hide(thread=awaiting, reason="spam", actor=moderator)
+    assert not kind.queryset().filter(pk=awaiting.pk).exists()
