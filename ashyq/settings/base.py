@@ -164,6 +164,9 @@ else:
 
 # --- Search (the search module reads this; unset means database search) --------------
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
+ELASTICSEARCH_INDEX = env("ELASTICSEARCH_INDEX", default="ashyq-search")  # the alias
+ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=2.0)  # then the database answers
+ELASTICSEARCH_RETRY_SECONDS = env.int("ELASTICSEARCH_RETRY_SECONDS", default=30)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # --- Email ------------------------------------------------------------------------------
