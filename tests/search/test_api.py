@@ -170,3 +170,23 @@ def test_the_schema_documents_the_endpoint(client, db):
     operation = schema["paths"]["/api/v1/search/"]["get"]
     names = {parameter["name"] for parameter in operation["parameters"]}
     assert {"q", "kind", "agency", "status", "from", "to", "page", "page_size"} <= names
+
+
+def test_each_backend_gives_the_same_answer(client, backend, doc_kinds):
+    agency = AgencyFactory(name_en="Water Committee")
+    put(
+        SearchDoc(title="Водоснабжение сёл", language="ru", agency_id=agency.pk),
+        SearchDoc(kind="t_question", title="Водоснабжение", language="ru", status="answered"),
+        SearchDoc(title="Газификация", language="ru"),
+    )
+
+    data = client.get(URL, {"q": "водоснабжение"}, HTTP_ACCEPT_LANGUAGE="en").json()
+
+    assert (data["backend"], data["degraded"], data["count"]) == (backend, False, 2)
+    assert {row["value"]: row["count"] for row in data["facets"]["kind"]} == {
+        "t_news": 1,
+        "t_question": 1,
+    }
+    assert data["facets"]["agency"] == [
+        {"value": agency.pk, "label": "Water Committee", "count": 1}
+    ]
