@@ -15,7 +15,6 @@ from .models import QUESTION_TITLE_MAX, QuestionCategory, RatingVerdict
 from .services import TEXT_MAX
 
 SEARCH_TITLE_MAX = QUESTION_TITLE_MAX
-SEARCH_TEXT_MAX = 2000
 
 
 class BlogFilterForm(forms.Form):
@@ -118,15 +117,12 @@ class RatingForm(forms.Form):
 
 
 class SimilarQuestionsForm(forms.Form):
-    """The query of the ask form's suggestions (`views.similar_questions`). Long input is
-    cut, not refused: it comes from a text box as the person types."""
+    """The query of the ask form's suggestions (`views.similar_questions`): the title is
+    what is searched. Long input is cut, not refused: it comes from a text box as the
+    person types."""
 
     title = forms.CharField(required=False, strip=True)
-    text = forms.CharField(required=False, strip=True)
     blog = forms.IntegerField(required=False, min_value=1)
 
     def clean_title(self) -> str:
         return self.cleaned_data["title"][:SEARCH_TITLE_MAX]
-
-    def clean_text(self) -> str:
-        return self.cleaned_data["text"][:SEARCH_TEXT_MAX]

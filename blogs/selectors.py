@@ -1,24 +1,28 @@
-"""Reads used by more than one screen: the agency's work queue and a blog's statistics.
-Both cost a fixed number of queries whatever the number of questions."""
+"""Reads used by more than one screen: the agency's work queue, a blog's statistics, the
+moderation queue and the ask form's suggestions. Each costs a fixed number of queries
+whatever the number of questions."""
 
 from __future__ import annotations
 
 import datetime
-import re
 import statistics
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Agency
+from search.services import search
+from search.text import query_terms
 from tracking import calendar
 from tracking.models import Obligation
 
 from .models import BlogPage, Question, RatingVerdict
+from .search_documents import ANSWERED
 
 DUE_SOON_WORKING_DAYS = 3
+QUESTION_KIND = "blog_question"  # the search kind (search_documents.py)
 
 
 def work_queue(*, agency: Agency, now: datetime.datetime | None = None) -> QuerySet[Question]:
@@ -132,38 +136,43 @@ def moderation_queue(*, agency: Agency, now: datetime.datetime | None = None) ->
     )
 
 
-_WORD = re.compile(r"\w{4,}")
-
-
-def _words(text: str) -> set[str]:
-    return {word.casefold() for word in _WORD.findall(text or "")}
+# With a blog, the search reads this many hits per suggestion shown: the blog's agency
+# filters the search, and other blogs of the same agency share it.
+SIMILAR_DEPTH_PER_BLOG = 4
 
 
 def similar_answered_questions(
-    *, title: str, text: str = "", blog: BlogPage | None = None, limit: int = 5
+    *, title: str, blog: BlogPage | None = None, limit: int = 5
 ) -> list[Question]:
     """Answered public questions that look like the one being typed, best first: the ask
-    form suggests them before sending. Word overlap (Jaccard) over candidates sharing a
-    title word; the search module improves on it. Two queries at most."""
-    words = _words(title)
-    if not words:
+    form suggests them before sending. Found by the platform search (any title word,
+    folded and stemmed, ranked by the search), then read back in one query: what was
+    hidden or unpublished since it was indexed is never suggested, and `blog` (the
+    canonical page) keeps its own questions only. Three queries (the search's two, then
+    the questions with their obligations).
+
+    The search is narrowed to the blog's agency, so a question of the blog sent on to
+    another agency (`question_redirect`) is not suggested on it."""
+    if not query_terms(title):
         return []
-    matches = Q()
-    for word in sorted(words, key=len, reverse=True)[:8]:
-        matches |= Q(title__icontains=word)
-    candidates = (
+    results = search(
+        q=title,
+        kinds=[QUESTION_KIND],
+        status=ANSWERED,
+        agency=blog.agency_id if blog is not None else None,
+        language=(translation.get_language() or "").split("-")[0] or None,
+        any_word=True,
+        per_page=limit * SIMILAR_DEPTH_PER_BLOG if blog is not None else limit,
+    )
+    pks = [int(hit.object_pk) for hit in results.hits if hit.object_pk.isdigit()]
+    if not pks:
+        return []
+    questions = (
         Question.objects.visible()
-        .filter(matches, obligation__answered_at__isnull=False)
-        .order_by("-published_at")
+        .filter(obligation__answered_at__isnull=False)
+        .select_related("obligation")
     )
     if blog is not None:
-        candidates = candidates.filter(blog=blog)
-    wanted = words | _words(text)
-    scored = []
-    for question in candidates[:100]:
-        theirs = _words(question.title) | _words(question.text)
-        score = len(wanted & theirs) / len(wanted | theirs)
-        if score > 0:
-            scored.append((score, question.published_at, question))
-    scored.sort(key=lambda row: (row[0], row[1]), reverse=True)
-    return [question for _score, _at, question in scored[:limit]]
+        questions = questions.filter(blog=blog)
+    found = questions.in_bulk(pks)
+    return [found[pk] for pk in pks if pk in found][:limit]

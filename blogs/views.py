@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import (
     FileResponse,
     Http404,
@@ -43,7 +43,6 @@ from tracking.models import Obligation, ObligationRedirect
 
 from . import selectors, services, workspace
 from .forms import (
-    SEARCH_TEXT_MAX,
     SEARCH_TITLE_MAX,
     BlogFilterForm,
     QuestionFilterForm,
@@ -311,11 +310,8 @@ def question_ask(page: BlogPage, request: HttpRequest) -> HttpResponse:
         return _ask_page(page, request, status=400, form=form)
     # "Check for similar questions" (or a form the browser sent without a button).
     similar = selectors.similar_answered_questions(
-        title=request.POST.get("title", "")[:SEARCH_TITLE_MAX],
-        text=request.POST.get("text", "")[:SEARCH_TEXT_MAX],
-        blog=page.canonical,
+        title=request.POST.get("title", "")[:SEARCH_TITLE_MAX], blog=page.canonical
     )
-    prefetch_related_objects(similar, "obligation")
     return _ask_page(
         page,
         request,
@@ -498,8 +494,8 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
 
 @require_GET
 def similar_questions(request: HttpRequest) -> JsonResponse:
-    """Answered questions like the one being typed, for ask.js: title, address and the
-    date of the answer. Never who asked."""
+    """Answered questions like the one being typed, found by the platform search, for
+    ask.js: title, address and the date of the answer. Never who asked."""
     form = SimilarQuestionsForm(request.GET)
     if not form.is_valid():
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
@@ -509,17 +505,10 @@ def similar_questions(request: HttpRequest) -> JsonResponse:
         if blog is None:
             return JsonResponse({"errors": {"blog": [{"message": _("No such blog.")}]}}, status=404)
         blog = blog.canonical
-    found = selectors.similar_answered_questions(
-        title=form.cleaned_data["title"], text=form.cleaned_data["text"], blog=blog
-    )
-    answered = dict(
-        Obligation.objects.filter(pk__in=[question.obligation_id for question in found])
-        .values_list("pk", "answered_at")
-        .order_by()
-    )
+    found = selectors.similar_answered_questions(title=form.cleaned_data["title"], blog=blog)
     results = []
     for question in found:
-        answered_at = answered.get(question.obligation_id)
+        answered_at = question.obligation.answered_at  # read with the questions
         answered_on = calendar.local_date(answered_at).isoformat() if answered_at else None
         url = question.get_absolute_url()
         results.append({"title": question.title, "url": url, "answered_on": answered_on})

@@ -174,3 +174,14 @@ class WithdrawForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, auto_id="withdraw-%s", **kwargs)
+
+
+class SimilarPetitionsForm(forms.Form):
+    """The query of the start form's suggestions (`views.similar_petitions`): the title is
+    what is searched. Long input is cut, not refused: it comes from a text box as the
+    person types."""
+
+    title = forms.CharField(required=False, strip=True)
+
+    def clean_title(self) -> str:
+        return self.cleaned_data["title"][:TITLE_MAX]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("petitions/", views.petition_index, name="index"),
     path("petitions/export.csv", export.petition_export, name="export"),
     path("petitions/new/", views.petition_create, name="create"),
+    path("petitions/similar/", views.similar_petitions, name="similar"),
     path("petitions/mine/", views.my_petitions, name="mine"),
     path("petitions/<int:pk>/", views.petition_detail, name="detail"),
     path("petitions/<int:pk>/edit/", views.petition_edit, name="edit"),

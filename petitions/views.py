@@ -6,7 +6,9 @@ region, signing and withdrawing a signature, the signers' list, and the author's
 Pages show the state with the clocks applied (`Petition.effective_state(now)`), never the
 stored one alone. A petition the person may not see is a 404 (`petitions.view_petition`).
 A signer appears only as first name and surname initial (`selectors.signer_name`).
-Everything works without JavaScript; `petitions.js` only adds a "Copy link" button.
+Everything works without JavaScript; `petitions.js` only adds a "Copy link" button, and
+`similar.js` suggests similar petitions as the title of a new one is typed (the form's
+"Check for similar petitions" button does the same without it).
 """
 
 from __future__ import annotations
@@ -16,16 +18,29 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from search.services import search
+from search.text import query_terms
+
 from . import pages, selectors, services
-from .forms import PetitionFilterForm, PetitionForm, WithdrawForm
+from .forms import PetitionFilterForm, PetitionForm, SimilarPetitionsForm, WithdrawForm
 from .models import (
+    TITLE_MAX,
     Petition,
     PetitionAttachment,
     PetitionResponse,
@@ -34,6 +49,9 @@ from .models import (
     ResponseAttachment,
     ResponseState,
 )
+
+PETITION_KIND = "petition"  # the search kind (search_documents.py)
+SIMILAR_LIMIT = 5
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -260,17 +278,61 @@ def petition_unsign(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The author's side ----------------------------------------------------------------------
 
 
-def _form_page(request, form, *, petition=None, status=200, files_dropped=False):
+def _form_page(request, form, *, petition=None, status=200, files_dropped=False, **context):
     return render(
         request,
         "petitions/petition_form.html",
-        {"form": form, "petition": petition, "files_dropped": files_dropped},
+        {"form": form, "petition": petition, "files_dropped": files_dropped, **context},
         status=status,
+    )
+
+
+def find_similar(*, title: str, limit: int = SIMILAR_LIMIT) -> list[Petition]:
+    """Listed petitions that look like the one being started, best first, each with what
+    a row shows (`pages.list_rows`). Found by the platform search (any title word, folded
+    and stemmed), then read back in one query, so that a petition hidden since it was
+    indexed is never suggested. Three queries (the search's two, then the petitions)."""
+    if not query_terms(title):
+        return []  # without words the search would list everything, newest first
+    results = search(
+        q=title,
+        kinds=[PETITION_KIND],
+        language=(translation.get_language() or "").split("-")[0] or None,
+        any_word=True,
+        per_page=limit,
+    )
+    pks = [int(hit.object_pk) for hit in results.hits if hit.object_pk.isdigit()]
+    if not pks:
+        return []
+    found = Petition.objects.listed().in_bulk(pks)
+    return pages.list_rows([found[pk] for pk in pks if pk in found])
+
+
+def _check_similar(request: HttpRequest, form: PetitionForm) -> HttpResponse:
+    """The no-JavaScript step of the start form's "Check for similar petitions": the form
+    comes back as typed (files must be chosen again) with the listed petitions that look
+    like it. Only the title is checked: the other fields may still be empty now."""
+    form.is_valid()
+    for name in [name for name in form.errors if name != "title"]:
+        del form.errors[name]
+    title = (form.cleaned_data.get("title") or form.data.get("title", "")).strip()
+    similar = find_similar(title=title[:TITLE_MAX]) if title else []
+    return _form_page(
+        request,
+        form,
+        status=400 if form.errors else 200,
+        files_dropped=bool(request.FILES),
+        checked=True,
+        similar=similar,
+        untitled=not title,
     )
 
 
 @require_http_methods(["GET", "POST"])
 def petition_create(request: HttpRequest) -> HttpResponse:
+    """The start form. "Save the draft" creates it; "Check for similar petitions" shows
+    listed petitions like it first (nothing typed is lost), as petitions/similar.js does
+    while the title is typed."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     refusal = pages.create_refusal(request.user)
@@ -279,6 +341,8 @@ def petition_create(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _form_page(request, PetitionForm())
     form = PetitionForm(request.POST, request.FILES)
+    if "check" in request.POST:
+        return _check_similar(request, form)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -309,6 +373,32 @@ def petition_create(request: HttpRequest) -> HttpResponse:
             )
             return HttpResponseRedirect(_detail_url(petition))
     return _form_page(request, form, status=400, files_dropped=bool(request.FILES))
+
+
+@require_GET
+def similar_petitions(request: HttpRequest) -> JsonResponse:
+    """Listed petitions like the one being started, for similar.js: title, address, state
+    and signatures. Never who started or signed them."""
+    form = SimilarPetitionsForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    results = []
+    for petition in find_similar(title=form.cleaned_data["title"]):
+        count = petition.signature_count
+        results.append(
+            {
+                "title": petition.title,
+                "url": petition.get_absolute_url(),
+                "state": petition.shown_state,
+                "state_label": petition.shown_state_label,
+                "signatures": count,
+                "signatures_label": ngettext(
+                    "%(counter)s signature", "%(counter)s signatures", count
+                )
+                % {"counter": number_format(count)},
+            }
+        )
+    return JsonResponse({"results": results})
 
 
 @require_http_methods(["GET", "POST"])

@@ -16,6 +16,7 @@ from blogs import services
 from blogs.models import BlogPage, BlogPostPage, Question
 from moderation.models import UserBlock
 from tests.factories import AgencyFactory, UserFactory, publish, translate
+from tests.search.conftest import committed
 
 from .conftest import answered, at, make_blog, published, submit
 
@@ -351,7 +352,10 @@ def test_questions_list_queries_do_not_grow(
 def test_ask_check_then_send_creates_a_submitted_question_with_files(
     client, blog, asker, agency_with_staff, verified_user
 ):
-    earlier = answered(blog, asker, agency_with_staff, title="When will the district court reopen?")
+    with committed():  # into the search index
+        earlier = answered(
+            blog, asker, agency_with_staff, title="When will the district court reopen?"
+        )
     client.force_login(verified_user)
     url = "/en/blogs/blog/ask/"
     fields = {

@@ -7,6 +7,7 @@ import time_machine
 
 from blogs import selectors, services
 from tests.factories import UserFactory
+from tests.search.conftest import committed
 
 from .conftest import at, published, submit
 
@@ -109,16 +110,18 @@ def test_moderation_queue_marks_questions_past_the_moderation_period(
 
 
 def test_similar_answered_questions(blog, asker, agency_with_staff):
+    """Found through the search index (tests/blogs/test_similar_search.py goes further)."""
     staff = agency_with_staff
-    court = published(
-        blog, asker, staff, title="When will the district court reopen?", text="Closed since May."
-    )
-    services.question_answer(question=court, responder=staff.head, text="June", is_final=True)
-    roads = published(
-        blog, asker, staff, title="Repair of the district roads", text="Potholes everywhere."
-    )
-    services.question_answer(question=roads, responder=staff.head, text="July", is_final=True)
-    published(blog, asker, staff, title="Unanswered district court question")
+    with committed():
+        court = published(
+            blog, asker, staff, title="When will the district court reopen?", text="Closed in May."
+        )
+        services.question_answer(question=court, responder=staff.head, text="June", is_final=True)
+        roads = published(
+            blog, asker, staff, title="Repair of the district roads", text="Potholes everywhere."
+        )
+        services.question_answer(question=roads, responder=staff.head, text="July", is_final=True)
+        published(blog, asker, staff, title="Unanswered district court question")
     found = selectors.similar_answered_questions(title="Court reopening in our district")
     assert found == [court, roads]
     assert selectors.similar_answered_questions(title="a b c") == []

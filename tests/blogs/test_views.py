@@ -10,6 +10,7 @@ from django.urls import reverse
 from blogs import services
 from blogs.models import Question
 from tests.factories import UserFactory
+from tests.search.conftest import committed
 
 from .conftest import answered, at, published, submit
 
@@ -320,10 +321,15 @@ def test_attachment_must_belong_to_the_question(client, blog, asker, agency_with
 
 
 def test_similar_questions_json(client, blog, asker, agency_with_staff):
-    question = answered(
-        blog, asker, agency_with_staff, title="Court building repairs timeline", name_hidden=True
-    )
-    published(blog, asker, agency_with_staff, title="Court building unanswered")
+    with committed():
+        question = answered(
+            blog,
+            asker,
+            agency_with_staff,
+            title="Court building repairs timeline",
+            name_hidden=True,
+        )
+        published(blog, asker, agency_with_staff, title="Court building unanswered")
     response = client.get(
         reverse("blogs:similar_questions"), {"title": "court building repairs", "blog": blog.pk}
     )

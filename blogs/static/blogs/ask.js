@@ -6,7 +6,6 @@
   var form = document.querySelector("form[data-similar-url]");
   if (!form) return;
   var title = form.querySelector("[name=title]");
-  var text = form.querySelector("[name=text]");
   var region = document.getElementById("similar-questions");
   if (!title || !region) return;
 
@@ -53,11 +52,10 @@
     var query = title.value.trim();
     if (query === lastQuery) return;
     lastQuery = query;
+    if (controller) controller.abort();  // a slower, older answer must not come back
     if (query.length < MIN_LENGTH) { clear(); return; }
-    if (controller) controller.abort();
     controller = window.AbortController ? new AbortController() : null;
     var params = new URLSearchParams({ title: query, blog: form.getAttribute("data-blog") || "" });
-    if (text && text.value.trim()) params.set("text", text.value.trim().slice(0, 2000));
     fetch(form.getAttribute("data-similar-url") + "?" + params.toString(), {
       credentials: "same-origin",
       headers: { "Accept": "application/json", "X-Requested-With": "XMLHttpRequest" },
