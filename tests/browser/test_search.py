@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_browser_accessibility import format_violations
+from tests.browser.test_petitions import petition_setup  # noqa: F401  (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -99,3 +100,36 @@ def test_no_serious_axe_violations_on_the_results_page(
             failures.append(format_violations(f"{name} ({path})", blocking))
         save_screenshot(page, f"search-{name.replace(' ', '-')}-{lang}")
     assert not failures, "axe-core found serious or critical violations:\n" + "\n".join(failures)
+
+
+def test_the_petition_form_suggests_similar_petitions_as_the_title_is_typed(
+    new_context,
+    petition_setup,  # noqa: F811
+    password,
+):
+    """The platform search behind the petition form: a listed petition whose title shares
+    a word form with the one being typed appears in the live region, without a reload."""
+    from petitions.models import PetitionState
+    from tests.browser.helpers import sign_in
+    from tests.petitions.conftest import make_petition
+
+    existing = make_petition(
+        petition_setup["citizen"],
+        petition_setup["ministry"],
+        stage="published",
+        moderator=petition_setup["moderator"],
+    )
+    existing.title = "Light the pedestrian underpasses of Astana"
+    existing.state = PetitionState.PUBLIC
+    existing.public_at = existing.published_at
+    existing.save(update_fields=["title", "state", "public_at"])
+
+    page = new_context(locale="en-GB").new_page()
+    sign_in(page, "author@example.kz", password)
+    page.goto("/en/petitions/new/")
+    page.locator("#petition-title").press_sequentially("Lighting for the underpass", delay=20)
+
+    suggestions = page.locator("#similar-petitions")
+    expect(suggestions.get_by_role("link", name=existing.title)).to_be_visible()
+    # Its state as the petition's page shows it (its collection, in the past, is over).
+    expect(suggestions).to_contain_text("(closed · 0 signatures)")
