@@ -58,3 +58,10 @@ clean:
 .PHONY: bench-conference
 bench-conference: install
 	$(BIN)/python benchmarks/conference_live.py --clients 1000 --answers 20 $(BENCH_ARGS)
+
+# Search latency benchmark (docs/performance.md): 200,000 index entries in a throwaway
+# PostgreSQL database (ashyq_bench_search at 127.0.0.1:5432, dropped at the end).
+# Extra options: BENCH_ARGS="--runs 50 --json out.json".
+.PHONY: bench-search
+bench-search: install
+	$(BIN)/python benchmarks/search_latency.py --entries 200000 --runs 200 $(BENCH_ARGS)
