@@ -360,6 +360,11 @@ def question_rate(*, question: Question, asker, verdict: str, comment: str = "")
         created_at=timezone.now(),
     )
     question.rating = rating
+    if question.obligation_id:
+        # The agency's scorecard counts the verdict (satisfied, a brush-off) on the answer.
+        tracking.obligation_rate(
+            obligation=question.obligation, verdict=verdict, at=rating.created_at, actor=asker
+        )
     audit_record(actor=asker, action="blog_question_rated", target=question, verdict=verdict)
     return rating
 

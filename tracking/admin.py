@@ -34,8 +34,19 @@ class ObligationRedirectInline(ReadOnlyInline):
 
 @admin.register(Obligation)
 class ObligationAdmin(admin.ModelAdmin):
-    list_display = ["pk", "kind", "agency", "opened_at", "due_at", "answered_at", "withdrawn_at"]
-    list_filter = ["kind"]
+    list_display = [
+        "pk",
+        "kind",
+        "agency",
+        "opened_at",
+        "due_at",
+        "waiting_since",
+        "answered_at",
+        "answer_days",
+        "rating",
+        "withdrawn_at",
+    ]
+    list_filter = ["kind", "rating"]
     list_select_related = ["agency"]
     date_hierarchy = "opened_at"
     inlines = [ObligationRedirectInline, ObligationEventInline]

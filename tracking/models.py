@@ -70,7 +70,16 @@ def _calendar_day_deleted(sender, instance: CalendarDay, **kwargs) -> None:
 
 class ObligationQuerySet(models.QuerySet):
     def open(self):
+        """Not answered and not withdrawn: still owed, waiting on the citizen included."""
         return self.filter(answered_at__isnull=True, withdrawn_at__isnull=True)
+
+    def waiting(self):
+        """Open, with the clock stopped while the agency waits on the citizen."""
+        return self.open().filter(waiting_since__isnull=False)
+
+    def running(self):
+        """Open with the clock running (not waiting on the citizen)."""
+        return self.open().filter(waiting_since__isnull=True)
 
     def answered(self):
         return self.filter(answered_at__isnull=False)
@@ -79,22 +88,29 @@ class ObligationQuerySet(models.QuerySet):
         return self.filter(withdrawn_at__isnull=False)
 
     def overdue(self, now: datetime.datetime | None = None):
-        return self.open().filter(due_at__lt=now or timezone.now())
+        """Open, running and past `due_at`: a waiting obligation is never overdue."""
+        return self.running().filter(due_at__lt=now or timezone.now())
 
     def not_overdue(self, now: datetime.datetime | None = None):
-        return self.open().filter(due_at__gte=now or timezone.now())
+        """Open and not overdue: running within its due date, or waiting on the citizen."""
+        return self.open().filter(
+            Q(waiting_since__isnull=False) | Q(due_at__gte=now or timezone.now())
+        )
 
     def due_soon(self, days: int = 3, now: datetime.datetime | None = None):
-        """Open, not yet overdue, and due within the next `days` working days."""
+        """Open, running, not yet overdue, and due within the next `days` working days."""
         now = now or timezone.now()
         limit = calendar.end_of_day(calendar.add_working_days(calendar.local_date(now), days))
-        return self.open().filter(due_at__gte=now, due_at__lte=limit)
+        return self.running().filter(due_at__gte=now, due_at__lte=limit)
 
     def answered_on_time(self):
         return self.filter(answered_at__isnull=False, answered_at__lte=F("due_at"))
 
     def answered_late(self):
         return self.filter(answered_at__isnull=False, answered_at__gt=F("due_at"))
+
+    def rated(self):
+        return self.exclude(rating="")
 
     def for_agency(self, agency):
         return self.filter(agency=agency)
@@ -111,6 +127,7 @@ class ObligationQuerySet(models.QuerySet):
                     then=Value(Obligation.Status.ANSWERED_ON_TIME),
                 ),
                 When(answered_at__isnull=False, then=Value(Obligation.Status.ANSWERED_LATE)),
+                When(waiting_since__isnull=False, then=Value(Obligation.Status.WAITING)),
                 When(due_at__lt=now, then=Value(Obligation.Status.OVERDUE)),
                 default=Value(Obligation.Status.OPEN),
                 output_field=models.CharField(),
@@ -118,9 +135,11 @@ class ObligationQuerySet(models.QuerySet):
         )
 
     def with_status_filter(self, status: str, now: datetime.datetime | None = None):
+        """The rows `with_status(now)` would give `status` (the filters agree exactly)."""
         Status = Obligation.Status
         return {
-            Status.OPEN: lambda: self.not_overdue(now),
+            Status.OPEN: lambda: self.running().filter(due_at__gte=now or timezone.now()),
+            Status.WAITING: self.waiting,
             Status.OVERDUE: lambda: self.overdue(now),
             Status.ANSWERED_ON_TIME: self.answered_on_time,
             Status.ANSWERED_LATE: self.answered_late,
@@ -133,10 +152,18 @@ class Obligation(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
+        WAITING = "waiting", _("Waiting on the citizen")
         OVERDUE = "overdue", _("Overdue")
         ANSWERED_ON_TIME = "answered_on_time", _("Answered on time")
         ANSWERED_LATE = "answered_late", _("Answered late")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Rating(models.TextChoices):
+        """The citizen's verdict on the final answer (the same values as blogs' ratings)."""
+
+        SATISFIED = "satisfied", _("Satisfied")
+        NOT_SATISFIED = "not_satisfied", _("Not satisfied")
+        BRUSH_OFF = "brush_off", _("A formal brush-off, not an answer")
 
     content_type = models.ForeignKey(
         ContentType, verbose_name=_("subject type"), on_delete=models.PROTECT
@@ -174,6 +201,24 @@ class Obligation(models.Model):
     outcome_text = models.TextField(_("outcome details"), blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    # Waiting on the citizen (the agency asked for something only the citizen can give):
+    # the clock stops; on resuming, the working days waited are added to `waited_days`
+    # and `due_at` moves later by as many working days.
+    waiting_since = models.DateTimeField(_("waiting on the citizen since"), null=True, blank=True)
+    waited_days = models.PositiveIntegerField(_("working days waited on the citizen"), default=0)
+    # Working days from the opening day to the first response / the final answer, minus
+    # the working days spent waiting on the citizen before it. Stored when the response
+    # or the answer is recorded (`tracking_recompute_days` after a calendar change).
+    response_days = models.PositiveIntegerField(
+        _("working days to the first response"), null=True, blank=True
+    )
+    answer_days = models.PositiveIntegerField(
+        _("working days to the final answer"), null=True, blank=True
+    )
+    rating = models.CharField(
+        _("citizen's rating"), max_length=16, choices=Rating.choices, blank=True
+    )
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
 
     objects = ObligationQuerySet.as_manager()
 
@@ -214,6 +259,15 @@ class Obligation(models.Model):
                 condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawal_reason=""),
                 name="tracking_obligation_withdrawal_has_reason",
             ),
+            models.CheckConstraint(
+                condition=Q(waiting_since__isnull=True)
+                | Q(answered_at__isnull=True, withdrawn_at__isnull=True),
+                name="tracking_obligation_waiting_only_while_open",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating="") | Q(answered_at__isnull=False, rated_at__isnull=False),
+                name="tracking_obligation_rating_of_an_answer",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -231,6 +285,8 @@ class Obligation(models.Model):
             if self.answered_at <= self.due_at:
                 return self.Status.ANSWERED_ON_TIME
             return self.Status.ANSWERED_LATE
+        if self.waiting_since:
+            return self.Status.WAITING
         if self.due_at < (now or timezone.now()):
             return self.Status.OVERDUE
         return self.Status.OPEN
@@ -271,6 +327,7 @@ class ObligationRedirect(models.Model):
         verbose_name = _("redirect")
         verbose_name_plural = _("redirects")
         ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["at"], name="tracking_redirect_at_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(from_agency=F("to_agency")),
@@ -292,7 +349,10 @@ class ObligationEvent(AppendOnlyModel):
         EXTENDED = "extended", _("Extended")
         REDIRECTED = "redirected", _("Redirected")
         RESTARTED = "restarted", _("Start moved")
+        WAITING = "waiting", _("Waiting on the citizen")
+        RESUMED = "resumed", _("Resumed")
         ANSWERED = "answered", _("Answered")
+        RATED = "rated", _("Rated")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     obligation = models.ForeignKey(Obligation, on_delete=models.PROTECT, related_name="events")

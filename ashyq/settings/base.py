@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "accounts",
     "notifications",
     "tracking",
+    "tracking.watchlists",
     "search",
     "moderation",
     "dialogue",
@@ -317,6 +318,10 @@ PETITIONS_OPERATOR_AGENCY = env("PETITIONS_OPERATOR_AGENCY", default="platform-o
 # Supporters a thread addressed to an agency needs before that agency owes an official reply.
 THREADS_SUPPORT_LEVEL = env.int("THREADS_SUPPORT_LEVEL", default=100)
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default, adopted now
+
+# --- Civic tracking: scorecards (docs/tracking.md, "Scorecards") -------------------------
+# Below this many cases a rate or a percentile says "too few to judge" instead of a number.
+TRACKING_MIN_SAMPLE = env.int("TRACKING_MIN_SAMPLE", default=10)
 
 # --- API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
