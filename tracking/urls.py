@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -6,4 +6,10 @@ app_name = "tracking"
 
 urlpatterns = [
     path("deadlines/", views.deadline_calculator, name="deadline_calculator"),
+    # Scorecards, comparison, overdue and open obligations (pages).
+    path("", include("tracking.page_urls")),
+    # Open data: bulk downloads, feeds and the data page.
+    path("", include("tracking.opendata_urls")),
+    # Watchlists.
+    path("", include("tracking.watchlists.urls")),
 ]
