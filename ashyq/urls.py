@@ -20,6 +20,7 @@ import notifications.api
 import petitions.api
 import search.api
 import tracking.api
+import tracking.watchlists.api
 from accounts.api import AgencyViewSet
 from cms.api import AnnouncementViewSet
 
@@ -28,6 +29,7 @@ router.register("agencies", AgencyViewSet, basename="agency")
 router.register("announcements", AnnouncementViewSet, basename="announcement")
 for app_api in (
     tracking.api,
+    tracking.watchlists.api,
     search.api,
     notifications.api,
     moderation.api,
