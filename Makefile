@@ -65,3 +65,10 @@ bench-conference: install
 .PHONY: bench-search
 bench-search: install
 	$(BIN)/python benchmarks/search_latency.py --entries 200000 --runs 200 $(BENCH_ARGS)
+
+# Civic tracking at scale (docs/performance.md): 1,000,000 obligations in a throwaway
+# PostgreSQL database (ashyq_bench_tracking at 127.0.0.1:5432, dropped at the end).
+# Extra options: BENCH_ARGS="--runs 10 --json out.json".
+.PHONY: bench-tracking
+bench-tracking: install
+	$(BIN)/python benchmarks/tracking_scale.py --obligations 1000000 --runs 20 $(BENCH_ARGS)

@@ -250,3 +250,28 @@ def test_csv_queries_do_not_grow(client, count, agency_titles, django_assert_max
         response = client.get(CSV_URL)
         rows = _csv_rows(response)
     assert len(rows) == count
+
+
+def test_list_rows_carry_the_ledger_fields(client, ledger, agency_with_staff):
+    """Every date and outcome: the clock, the wait on the citizen, the stored days, the
+    rating (`tracking/exports.py` builds the row for the list and the downloads)."""
+    from tracking.services import obligation_rate, obligation_wait
+
+    official = agency_with_staff.responder
+    with time_machine.travel(at(2026, 4, 16, 11), tick=False):
+        obligation_rate(obligation=ledger["late"], verdict="not_satisfied")
+    with time_machine.travel(at(2026, 3, 19, 11), tick=False):
+        obligation_wait(obligation=ledger["overdue"], actor=official, reason="Need the address")
+    with time_machine.travel(NOW, tick=False):
+        rows = {row["id"]: row for row in client.get(URL).json()["results"]}
+        waiting = client.get(URL, {"status": "waiting"}).json()["results"]
+    late = rows[ledger["late"].pk]
+    assert (late["rating"], late["answer_days"], late["waited_days"]) == ("not_satisfied", 17, 0)
+    assert late["rated_at"].startswith("2026-04-16T11:00:00")
+    assert late["clock_started_at"] == late["opened_at"]
+    assert rows[ledger["redirected"].pk]["clock_started_at"].startswith("2026-03-19T11:00:00")
+    assert rows[ledger["withdrawn"].pk]["withdrawn_at"] is not None
+    assert rows[ledger["extended"].pk]["extended_at"].startswith("2026-03-19T11:00:00")
+    assert [row["id"] for row in waiting] == [ledger["overdue"].pk]
+    assert rows[ledger["overdue"].pk]["status"] == "waiting"
+    assert rows[ledger["overdue"].pk]["waiting_since"].startswith("2026-03-19T11:00:00")
