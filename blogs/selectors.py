@@ -162,6 +162,7 @@ def similar_answered_questions(
         agency=blog.agency_id if blog is not None else None,
         language=(translation.get_language() or "").split("-")[0] or None,
         any_word=True,
+        facets=False,
         per_page=limit * SIMILAR_DEPTH_PER_BLOG if blog is not None else limit,
     )
     pks = [int(hit.object_pk) for hit in results.hits if hit.object_pk.isdigit()]

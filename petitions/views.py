@@ -299,6 +299,7 @@ def find_similar(*, title: str, limit: int = SIMILAR_LIMIT) -> list[Petition]:
         kinds=[PETITION_KIND],
         language=(translation.get_language() or "").split("-")[0] or None,
         any_word=True,
+        facets=False,
         per_page=limit,
     )
     pks = [int(hit.object_pk) for hit in results.hits if hit.object_pk.isdigit()]

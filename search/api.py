@@ -49,7 +49,9 @@ _facet_value = inline_serializer(
     {
         "value": serializers.CharField(),
         "label": serializers.CharField(),
-        "count": serializers.IntegerField(),
+        "count": serializers.IntegerField(
+            allow_null=True, help_text="Null when `facet_counts_exact` is false."
+        ),
     },
     many=True,
 )
@@ -59,6 +61,11 @@ RESPONSE = inline_serializer(
     {
         "query": serializers.CharField(),
         "count": serializers.IntegerField(),
+        "count_exact": serializers.BooleanField(
+            help_text="False when the database search stopped counting: `count` is then "
+            "a lower bound and the results are the newest, ranked."
+        ),
+        "facet_counts_exact": serializers.BooleanField(),
         "page": serializers.IntegerField(),
         "num_pages": serializers.IntegerField(),
         "next": serializers.URLField(allow_null=True),
@@ -161,6 +168,8 @@ class SearchViewSet(viewsets.ViewSet):
             {
                 "query": results.query,
                 "count": results.total,
+                "count_exact": results.total_exact,
+                "facet_counts_exact": results.facets_exact,
                 "page": results.page,
                 "num_pages": results.num_pages,
                 "next": page_link(results.page + 1) if results.has_next else None,
@@ -170,7 +179,11 @@ class SearchViewSet(viewsets.ViewSet):
                 "degraded": results.degraded,
                 "facets": {
                     name: [
-                        {"value": value.value, "label": value.label, "count": value.count}
+                        {
+                            "value": value.value,
+                            "label": value.label,
+                            "count": value.count if results.facets_exact else None,
+                        }
                         for value in values
                     ]
                     for name, values in facets.items()

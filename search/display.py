@@ -40,7 +40,8 @@ def rows_and_facets(
     results: SearchResults, *, kinds=(), agency: int | None = None, status=()
 ) -> tuple[list[Row], dict[str, list[FacetValue]]]:
     """The hits as `Row`s and the facets as labelled, ordered `FacetValue`s. A selected
-    value stays listed even when nothing matches it any more."""
+    value stays listed even when nothing matches it any more, and every kind is listed
+    when the counts are not exact (`SearchResults.facets_exact`)."""
     kind_labels = registry.labels()
     status_labels = registry.status_labels()
     agency_ids = {hit.agency_id for hit in results.hits if hit.agency_id}
@@ -64,6 +65,10 @@ def rows_and_facets(
         counts = dict(results.facets.get(name, {}))
         for value in selected:
             counts.setdefault(value, 0)
+        if name == "kind" and not results.facets_exact:
+            # The counts are of the newest results only: every kind stays on offer.
+            for value in kind_labels:
+                counts.setdefault(value, 0)
         return [
             FacetValue(value=value, label=label(value), count=count, selected=value in selected)
             for value, count in counts.items()

@@ -131,11 +131,23 @@ def _entry(doc: SearchDoc, digest: str, now) -> Entry:
     )
 
 
+# Keep in step with `search.backends.database.facet_lexeme`.
+FACET_LEXEMES_SQL = (
+    "array_to_tsvector(ARRAY['__kind_' || kind, '__agency_' || COALESCE(agency_id::text, ''), "
+    "'__status_' || status])"
+)
+
+
 def _update_vectors(entries: list[Entry]) -> None:
     """PostgreSQL: compute the weighted tsvector of new rows, per language."""
     if connection.vendor != "postgresql" or not entries:
         return
-    from django.contrib.postgres.search import SearchVector
+    from django.contrib.postgres.search import SearchVector, SearchVectorField
+    from django.db.models.expressions import CombinedExpression, RawSQL
+
+    # The entry's facet values as lexemes (`search.backends.database.facet_lexeme`), so
+    # the GIN index answers facet filters; migration 0005 added them to older rows.
+    facet_lexemes = RawSQL(FACET_LEXEMES_SQL, [], output_field=SearchVectorField())  # noqa: S611
 
     ids_by_language: dict[str, list[int]] = defaultdict(list)
     for entry in entries:
@@ -153,7 +165,9 @@ def _update_vectors(entries: list[Entry]) -> None:
                 + SearchVector("body", config=config, weight="B")
                 + vector
             )
-        Entry.objects.filter(pk__in=ids).update(vector=vector)
+        Entry.objects.filter(pk__in=ids).update(
+            vector=CombinedExpression(vector, "||", facet_lexemes, output_field=SearchVectorField())
+        )
 
 
 def sync_elastic(result: WriteResult) -> None:

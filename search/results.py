@@ -29,6 +29,7 @@ class Query:
     page: int = 1
     per_page: int = 20
     any_word: bool = False
+    facets: bool = True  # False: no facets wanted (they may be left uncounted)
 
     @property
     def offset(self) -> int:
@@ -71,6 +72,11 @@ class SearchResults:
     suggestion: str | None  # "did you mean", when the backend offers one
     backend: str  # "database" or "elasticsearch"
     degraded: bool = False  # Elasticsearch is configured but did not answer
+    # False when the backend stopped counting (PostgreSQL past `COUNT_LIMIT` matches):
+    # `total` is then a lower bound ("more than ..."), and the facets count only the
+    # newest matches it read.
+    total_exact: bool = True
+    facets_exact: bool = True
 
     @property
     def num_pages(self) -> int:

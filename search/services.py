@@ -65,6 +65,7 @@ def search(
     page: int = 1,
     per_page: int = DEFAULT_PER_PAGE,
     any_word: bool = False,
+    facets: bool = True,
 ) -> SearchResults:
     """Search everything registered, results of all kinds ranked together.
 
@@ -75,7 +76,9 @@ def search(
     `status`: one or more status values; `date_from`/`date_to`: inclusive dates.
     `language`: the preferred language ("kk", "ru", "en"): an object indexed in several
     languages is one result, in this language when it matches in it. Not a filter.
-    `page` is 1-based; `per_page` at most 100.
+    `page` is 1-based; `per_page` at most 100. `facets=False`: the caller shows no facets
+    (suggestions), so the database backend need not count them; they may come back
+    empty or partial.
     """
     query = _query(
         q=q,
@@ -88,6 +91,7 @@ def search(
         page=page,
         per_page=per_page,
         any_word=any_word,
+        facets=facets,
     )
     degraded = False
     if elastic.is_configured():
@@ -102,7 +106,9 @@ def search(
     return _results(query, raw, DatabaseBackend.name, degraded=degraded)
 
 
-def _query(*, q, kinds, agency, status, date_from, date_to, language, page, per_page, any_word):
+def _query(
+    *, q, kinds, agency, status, date_from, date_to, language, page, per_page, any_word, facets
+):
     q = (q or "").strip()[:MAX_QUERY_CHARS]
     known = {kind.key for kind in registry.kinds()}
     kinds = tuple(sorted({kind for kind in (kinds or ()) if kind in known}))
@@ -126,6 +132,7 @@ def _query(*, q, kinds, agency, status, date_from, date_to, language, page, per_
         page=page,
         per_page=per_page,
         any_word=any_word,
+        facets=facets,
     )
 
 
@@ -140,6 +147,8 @@ def _results(query: Query, raw: dict, backend: str, *, degraded: bool = False) -
         suggestion=raw.get("suggestion"),
         backend=backend,
         degraded=degraded,
+        total_exact=raw.get("total_exact", True),
+        facets_exact=raw.get("facets_exact", True),
     )
 
 

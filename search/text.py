@@ -19,6 +19,7 @@ Russian and English are stemmed properly by PostgreSQL and Elasticsearch besides
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -214,31 +215,40 @@ def marks_to_html(text: str) -> str:
     return escape(text).replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
 
 
+@functools.lru_cache(maxsize=65536)
+def _folded_word(word: str) -> str:
+    """`fold` of one word, remembered: the words of texts repeat, and folding is most of
+    what highlighting a page of results costs."""
+    return fold(word)
+
+
 def highlight(text: str, terms: list[Term], *, max_words: int | None = None) -> str:
     """HTML-safe `text` with the words matching `terms` in <mark>. With `max_words`, a
     window of that many words around the first match (the start when none matches),
     with an ellipsis where it is cut."""
     text = " ".join(clean(text).split())
     spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
-    hits = [
-        i
-        for i, (start, end) in enumerate(spans)
-        if any(term_matches(term, fold(text[start:end])) for term in terms)
-    ]
+
+    def matches(i: int) -> bool:
+        start, end = spans[i]
+        folded = _folded_word(text[start:end])
+        return any(term_matches(term, folded) for term in terms)
+
     first, last = 0, len(spans)
     if max_words is not None and len(spans) > max_words:
-        first = max(0, (hits[0] if hits else 0) - max_words // 4)
+        # Only the words up to the first match, and the window's, are looked at.
+        first_hit = next((i for i in range(len(spans)) if matches(i)), 0) if terms else 0
+        first = max(0, first_hit - max_words // 4)
         last = min(len(spans), first + max_words)
         first = max(0, last - max_words)
     if not spans:
         return escape(text)
+    hits = [i for i in range(first, last) if matches(i)] if terms else []
     start_at = 0 if first == 0 else spans[first][0]
     end_at = len(text) if last == len(spans) else spans[last - 1][1]
     pieces = []
     cursor = start_at
     for i in hits:
-        if i < first or i >= last:
-            continue
         start, end = spans[i]
         pieces.append(text[cursor:start] + MARK_OPEN + text[start:end] + MARK_CLOSE)
         cursor = end

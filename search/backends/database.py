@@ -20,9 +20,12 @@ the filters) is a query parameter: hence the `noqa: S608` on the assembling line
 
 from __future__ import annotations
 
+import datetime
+import itertools
 from typing import Any
 
 from django.db import connection
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from .. import sqlite_fts
@@ -133,37 +136,42 @@ def _facet_where(query: Query, alias: str = "b.") -> tuple[str, list]:
 
 # --- PostgreSQL ----------------------------------------------------------------------------
 
-# A query matching more results than this ranks the newest this many (by date, as
-# "newest first" orders them); the others follow them, newest first. `ts_rank` must read
-# each document's tsvector (TOASTed: a fetch and a decompression per row), which is what
-# made a common word cost seconds on a large index; dates and facets are read for every
-# match, so the total and the facets stay exact.
-RANK_CANDIDATES = 1000
+# A search reads at most this many matching entries, newest first (`_pg_bands`), and
+# ranks them. Up to this many, the total and the facets are exact; beyond it the total is
+# a lower bound ("more than 1,000") and the facets are counts of the newest entries read
+# (`total_exact`, `facets_exact`). Reading every match of a common word (tens of
+# thousands of rows of a few kilobytes) is what made it cost a few hundred milliseconds
+# on a large index: docs/performance.md, "Search".
+COUNT_LIMIT = 1000
+
+# The newest entries are found by date bands (days back from today): each band asks the
+# GIN index and the date index together (a BitmapAnd), and the next band is read only
+# when the ones before it gave fewer than COUNT_LIMIT matches.
+BANDS_DAYS = (90, 365, 3 * 365)
 
 
 def _postgres_search(query: Query) -> dict[str, Any]:
-    """One query for the total, the facets and the page's ids (with scores); a second for
-    those rows. The matches are read once, without their tsvectors (the GIN index alone
-    decides what matches); scores are computed for at most `RANK_CANDIDATES` results,
-    and for the documents of a result that only a score can choose between."""
-    if query.is_browse:
-        sql, params = _pg_browse(query)
-    else:
-        sql, params = _pg_text(query)
+    """Over the newest `COUNT_LIMIT` matches (`_pg_matches`): one query gives the facets,
+    the total and the page's ids with their scores; a last one reads the page's rows.
+
+    With a facet filter, the matches under every filter are read first (the page and
+    the total); then, only if they were all read, the matches under the date filters
+    alone, for the facets (each counts under the *other* facets' filters). When the
+    filtered ones were too many, so are the others: the facets are then those of the
+    filtered matches read, marked inexact, and the second query is not run."""
+    filtered = bool(query.kinds or query.agency is not None or query.status)
     with connection.cursor() as cursor:
+        sql, params = _pg_sample_query(query, facet_filtered=filtered)
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-        facet_rows = [
-            (kind, agency, status, n) for kind, agency, status, n, pk, _ in rows if pk is None
-        ]
-        # Page rows carry their position where facet rows carry a count.
-        page = [
-            (pk, score)
-            for *_, _position, pk, score in sorted(
-                (row for row in rows if row[4] is not None), key=lambda row: row[3]
-            )
-        ]
+        read, facet_rows, page = _pg_rows(cursor.fetchall())
+        total_exact = facets_exact = read <= COUNT_LIMIT
         total, facets = disjunctive_facets(facet_rows, query)
+        if filtered and total_exact and query.facets:
+            sql, params = _pg_sample_query(query, facet_filtered=False, with_page=False)
+            cursor.execute(sql, params)
+            read, facet_rows, _ = _pg_rows(cursor.fetchall())
+            facets_exact = read <= COUNT_LIMIT
+            facets = disjunctive_facets(facet_rows, query)[1]
         hits: list[SearchHit] = []
         if page:
             cursor.execute(
@@ -172,7 +180,28 @@ def _postgres_search(query: Query) -> dict[str, Any]:
             )
             by_id = {row[0]: row for row in cursor.fetchall()}
             hits = [_hit((*by_id[pk], score), query.terms) for pk, score in page if pk in by_id]
-    return {"hits": hits, "total": total, "facets": facets}
+    return {
+        "hits": hits,
+        "total": total,
+        "facets": facets,
+        "total_exact": total_exact,
+        "facets_exact": facets_exact,
+    }
+
+
+def _pg_rows(rows: list[tuple]) -> tuple[int, list[tuple], list[tuple[int, float]]]:
+    """(entries read, facet rows, the page's (id, score) in order) from the rows of
+    `_pg_sample_query`: facet rows carry a count, page rows a position and an id, and
+    one row (kind "#") the number of entries read."""
+    read, facet_rows, page = 0, [], []
+    for kind, agency, status, number, pk, score in rows:
+        if kind == "#":
+            read = number
+        elif pk is None:
+            facet_rows.append((kind, agency, status, number))
+        else:
+            page.append((number, pk, score))
+    return read, facet_rows, [(pk, score) for _, pk, score in sorted(page)]
 
 
 def _pg_tsqueries(query: Query) -> tuple[str, list]:
@@ -204,74 +233,144 @@ def _pg_score(entry_id: str) -> str:
     )
 
 
-def _pg_dates(query: Query) -> tuple[str, list]:
+def _pg_filters(query: Query, *, facet_filtered: bool) -> tuple[str, list]:
+    """ " AND ..." of the date filters, and of the facet filters when asked."""
     filters, params = _plain_filters(query)
-    return "".join(f" AND {condition}" for condition in filters), params
+    sql = "".join(f" AND {condition}" for condition in filters)
+    if facet_filtered:
+        where, facet_params = _facet_where(query, alias="e.")
+        sql += f" AND {where}"
+        params = [*params, *facet_params]
+    return sql, params
 
 
-def _pg_text(query: Query) -> tuple[str, list]:
-    q_sql, q_params = _pg_tsqueries(query)
-    dates, date_params = _pg_dates(query)
-    where, facet_params = _facet_where(query, alias="")
+def facet_lexeme(name: str, value: Any) -> str:
+    """The lexeme that `search.indexing` adds to an entry's tsvector for each of its facet
+    values (`search_facet_lexemes`), so the GIN index answers a facet filter together
+    with the words: a filtered search reads only the entries it keeps. Query words
+    cannot produce it (`_` is a separator for the text search parser)."""
+    return f"__{name}_{'' if value is None else value}"
+
+
+def _pg_facet_tsquery(query: Query) -> str:
+    """The facet filters as a tsquery (`'__kind_comment' | '__kind_thread') & ...`), or
+    "" without any."""
+    groups = []
+    for name, values in (
+        ("kind", query.kinds),
+        ("agency", () if query.agency is None else (query.agency,)),
+        ("status", query.status),
+    ):
+        if values:
+            quoted = [
+                "'" + facet_lexeme(name, value).replace("\\", "\\\\").replace("'", "''") + "'"
+                for value in values
+            ]
+            groups.append("(" + " | ".join(quoted) + ")")
+    return " & ".join(groups)
+
+
+_SAMPLE_COLUMNS = (
+    "e.id, e.group_key, e.kind, e.agency_id, e.status, e.date, e.language = %s AS preferred"
+)
+
+
+def _pg_matches(query: Query, *, facet_filtered: bool) -> tuple[str, list]:
+    """The matching entries, at most COUNT_LIMIT + 1 of them (one more tells that there
+    were more), newest first: browsing reads them from the `search_entry_newest` index in
+    order. Words: when there are at most COUNT_LIMIT matches, one read of the GIN index
+    gives them all; only when there are more are they read again by date band, newest
+    band first, each band asking the GIN and the date index together and the next band
+    read only while fewer than COUNT_LIMIT + 1 have been found."""
+    filters, filter_params = _pg_filters(query, facet_filtered=facet_filtered)
     language = query.language or ""
-    # The best document of a result: in the preferred language, else the best scored;
-    # the score is computed only for results where it decides (several documents of
-    # the result match and none, or several, are in the preferred language).
-    ctes = (
-        f"WITH {q_sql}, "  # noqa: S608
-        "m AS MATERIALIZED (SELECT e.id, e.group_key, e.kind, e.agency_id, e.status, e.date, "
-        "e.language = %s AS preferred FROM search_entry e "
-        f"WHERE e.vector @@ (SELECT match FROM q){dates}), "
+    if query.is_browse:
+        sql = (
+            f"SELECT {_SAMPLE_COLUMNS} FROM search_entry e WHERE 1=1{filters} "  # noqa: S608
+            "ORDER BY e.date DESC NULLS LAST, e.id DESC LIMIT %s"
+        )
+        return f"m AS MATERIALIZED ({sql})", [language, *filter_params, COUNT_LIMIT + 1]
+    match = "(SELECT match FROM q)"
+    facet_tsquery = _pg_facet_tsquery(query) if facet_filtered else ""
+    match_params: list = []
+    if facet_tsquery:
+        match = "((SELECT match FROM q) && %s::tsquery)"
+        match_params = [facet_tsquery]
+    today = timezone.localdate()
+    edges = [today - datetime.timedelta(days=days) for days in BANDS_DAYS]
+    bands = [("e.date >= %s", [edges[0]])]
+    bands += [
+        ("e.date >= %s AND e.date < %s", [older, newer])
+        for newer, older in itertools.pairwise(edges)
+    ]
+    bands.append(("(e.date < %s OR e.date IS NULL)", [edges[-1]]))
+    parts, band_params = [], []
+    for condition, params in bands:
+        parts.append(
+            f"(SELECT {_SAMPLE_COLUMNS} FROM search_entry e "  # noqa: S608
+            f"WHERE e.vector @@ {match} AND {condition}{filters})"
+        )
+        band_params += [language, *match_params, *params, *filter_params]
+    sql = (
+        f"everything AS MATERIALIZED (SELECT {_SAMPLE_COLUMNS} FROM search_entry e "  # noqa: S608
+        f"WHERE e.vector @@ {match}{filters} LIMIT %s), "
+        "m AS MATERIALIZED (SELECT * FROM everything "
+        "WHERE (SELECT COUNT(*) FROM everything) <= %s "
+        "UNION ALL (SELECT * FROM (" + " UNION ALL ".join(parts) + ") bands "
+        "WHERE (SELECT COUNT(*) FROM everything) > %s LIMIT %s))"
+    )
+    params = [
+        language,
+        *match_params,
+        *filter_params,
+        COUNT_LIMIT + 1,
+        COUNT_LIMIT,
+        *band_params,
+        COUNT_LIMIT,
+        COUNT_LIMIT + 1,
+    ]
+    return sql, params
+
+
+def _pg_sample_query(
+    query: Query, *, facet_filtered: bool, with_page: bool = True
+) -> tuple[str, list]:
+    """Facet rows (kind, agency, status, count) of the entries read, collapsed to one per
+    result; page rows (position, id, score) of the results under every filter, ranked;
+    and the number of entries read (kind "#").
+
+    The best document of a result: in the preferred language, else the best scored (the
+    score is computed only where it decides: several documents of the result were read
+    and none, or several, are in the preferred language)."""
+    matches, match_params = _pg_matches(query, facet_filtered=facet_filtered)
+    where, facet_params = _facet_where(query, alias="")
+    if query.is_browse:
+        q_sql, q_params, tie_score, score = "", [], "NULL::float8", "0.0"
+    else:
+        tsqueries, q_params = _pg_tsqueries(query)
+        q_sql, tie_score, score = f"{tsqueries}, ", _pg_score("m.id"), _pg_score("b.id")
+    sql = (
+        f"WITH {q_sql}{matches}, "  # noqa: S608
         "tied AS (SELECT group_key FROM m GROUP BY group_key "
         "HAVING COUNT(*) FILTER (WHERE preferred) > 1 "
         "OR (COUNT(*) > 1 AND NOT bool_or(preferred))), "
         "best AS MATERIALIZED (SELECT DISTINCT ON (m.group_key) m.id, m.kind, m.agency_id, "
         "m.status, m.date FROM m ORDER BY m.group_key, m.preferred DESC, "
-        f"(CASE WHEN m.group_key IN (SELECT group_key FROM tied) THEN {_pg_score('m.id')} "
-        "END) DESC NULLS LAST, m.id), "
-        f"filtered AS (SELECT id, date FROM best WHERE {where}), "
-        # The results to rank: all of them, or the newest RANK_CANDIDATES.
-        "candidates AS MATERIALIZED (SELECT id, date FROM filtered "
-        "ORDER BY date DESC NULLS LAST, id DESC LIMIT %s), "
-        f"ranked AS (SELECT c.id, c.date, {_pg_score('c.id')} AS score, 0 AS tier "
-        "FROM candidates c)"
-    )
-    params = [*q_params, language, *date_params, *facet_params, RANK_CANDIDATES]
-    page_source = "SELECT id, date, score, tier FROM ranked"
-    if query.offset + query.per_page > RANK_CANDIDATES:
-        # A page past the ranked results: the rest follows them, newest first.
-        page_source += (
-            " UNION ALL SELECT f.id, f.date, 0.0, 1 FROM filtered f "
-            "WHERE f.id NOT IN (SELECT id FROM candidates)"
-        )
-    sql = (
-        f"{ctes} SELECT kind, agency_id, status, COUNT(*), NULL::bigint, NULL::float8 "  # noqa: S608
-        "FROM best GROUP BY kind, agency_id, status "
-        "UNION ALL SELECT NULL, NULL, NULL, ROW_NUMBER() OVER (), id, score FROM (SELECT * FROM ("
-        f"{page_source}) page ORDER BY tier, score DESC, date DESC NULLS LAST, id DESC "
-        "LIMIT %s OFFSET %s) p"
-    )
-    return sql, [*params, query.per_page, query.offset]
-
-
-def _pg_browse(query: Query) -> tuple[str, list]:
-    """No words: every result under the filters, newest first. The best document of a
-    result is found without sorting: the entries come in `group_key` order from the
-    `search_entry_browse` index (migration 0003), which holds every column used here."""
-    dates, date_params = _pg_dates(query)
-    where, facet_params = _facet_where(query, alias="")
-    sql = (
-        "WITH best AS MATERIALIZED (SELECT id, kind, agency_id, status, date FROM ("  # noqa: S608
-        "SELECT e.id, e.kind, e.agency_id, e.status, e.date, COALESCE("
-        "MIN(e.id) FILTER (WHERE e.language = %s) OVER w, MIN(e.id) OVER w) AS best_id "
-        f"FROM search_entry e WHERE 1=1{dates} WINDOW w AS (PARTITION BY e.group_key)) x "
-        "WHERE id = best_id) "
+        f"(CASE WHEN m.group_key IN (SELECT group_key FROM tied) THEN {tie_score} "
+        "END) DESC NULLS LAST, m.id) "
         "SELECT kind, agency_id, status, COUNT(*), NULL::bigint, NULL::float8 "
         "FROM best GROUP BY kind, agency_id, status "
-        "UNION ALL SELECT NULL, NULL, NULL, ROW_NUMBER() OVER (), id, 0.0 FROM (SELECT id "
-        f"FROM best WHERE {where} ORDER BY date DESC NULLS LAST, id DESC LIMIT %s OFFSET %s) p"
+        "UNION ALL SELECT '#', NULL, NULL, COUNT(*), NULL, NULL FROM m"
     )
-    return sql, [query.language or "", *date_params, *facet_params, query.per_page, query.offset]
+    params = [*q_params, *match_params]
+    if with_page:
+        sql += (
+            " UNION ALL SELECT NULL, NULL, NULL, ROW_NUMBER() OVER (), id, score FROM ("  # noqa: S608
+            f"SELECT b.id, {score} AS score, b.date FROM best b WHERE {where} "
+            "ORDER BY 2 DESC, b.date DESC NULLS LAST, b.id DESC LIMIT %s OFFSET %s) p"
+        )
+        params += [*facet_params, query.per_page, query.offset]
+    return sql, params
 
 
 def _pg_lexeme(term: Term) -> str:
