@@ -2,17 +2,16 @@
 FTS5, or a LIKE scan where neither is available. Always there: it is the backend when
 Elasticsearch is not configured and the fallback when it is down.
 
-Two queries whatever the size of the index. SQLite (and the LIKE scan): one aggregate
+SQLite (and the LIKE scan): two queries whatever the size of the index, one aggregate
 (total and facets) and one page of rows, sharing one CTE that matches, scores and
 collapses the languages of an object (`group_key`) into its best document, preferring the
 asked-for language. PostgreSQL (`_postgres_search`, built for a large index: see
-benchmarks/search_latency.py and docs/performance.md): one query gives the total, the
-facets and the page's ids, reading each match once and its tsvector only to score; a
-second reads the page's rows.
+benchmarks/search_latency.py and docs/performance.md): at most `COUNT_LIMIT` matches are
+read, newest first; past that the total is a lower bound and the facets are inexact.
+Two or three queries.
 
 Scoring: title weighs three times the body (PostgreSQL: weights A and B), and a document
-containing the query's words as a phrase scores double. On PostgreSQL, a query with more
-than `RANK_CANDIDATES` results ranks the newest of them, the rest following newest first.
+containing the query's words as a phrase scores double.
 
 The SQL is assembled from constant fragments chosen by vendor; every value (the words,
 the filters) is a query parameter: hence the `noqa: S608` on the assembling lines.
