@@ -14,6 +14,7 @@ from tests.factories import AgencyFactory
 pytestmark = pytest.mark.django_db
 
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+WATCHES = "/api/v1/watches/"
 EXTERNAL_ASSET_HOSTS = ["https://cdn", "http://cdn", "unpkg", "jsdelivr", "cdnjs", "googleapis"]
 
 
@@ -36,8 +37,24 @@ def test_schema_is_an_openapi_document_of_the_open_data_api(client):
     assert {"kind", "region", "lang", "page", "page_size"} <= parameters
     detail = document["paths"]["/api/v1/announcements/{id}/"]["get"]["parameters"]
     assert [p["schema"]["type"] for p in detail if p["name"] == "id"] == ["integer"]
-    # Only reads.
-    methods = {method for item in document["paths"].values() for method in item}
+    # Open data is read-only. The one exception is the caller's own watches
+    # (/api/v1/watches/): personal, not open data, and every operation there, reads
+    # included, needs a signed-in caller (no anonymous `{}` security alternative).
+    own = {path: item for path, item in document["paths"].items() if path.startswith(WATCHES)}
+    assert {"post", "delete"} <= {method for item in own.values() for method in item}
+    for path, item in own.items():
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            security = operation.get("security", document.get("security"))
+            assert security, (path, method)
+            assert {} not in security, (path, method)
+    methods = {
+        method
+        for path, item in document["paths"].items()
+        if not path.startswith(WATCHES)
+        for method in item
+    }
     assert methods <= {"get", "parameters"}
 
 

@@ -168,3 +168,17 @@ def test_pages_in_kazakh_are_axe_clean(new_context, axe, ledger, frozen):
         page.goto(url)
         expect(page.locator("html")).to_have_attribute("lang", "kk")
         assert not _blocking(axe(page)), url
+
+
+def test_open_data_page_is_axe_clean(new_context, axe, ledger, frozen):
+    page = new_context(java_script_enabled=False, locale="en-GB").new_page()
+    # Reached from the overdue page, which also offers its Atom feed.
+    page.goto("/en/obligations/overdue/")
+    expect(page.locator('head link[rel=alternate][type="application/atom+xml"]')).to_have_attribute(
+        "href", "/en/obligations/overdue/feed/"
+    )
+    page.get_by_role("link", name="Open data", exact=True).click()
+    assert page.url.endswith("/en/open-data/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Open data")
+    expect(page.get_by_role("link", name="obligations.csv")).to_be_visible()
+    assert not _blocking(axe_on_same_url(new_context, page, axe)), "open data"

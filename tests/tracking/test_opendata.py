@@ -436,3 +436,10 @@ def test_data_page_in_english_documents_the_licence_and_rules(client, ledger):
     assert "15 working days" in html  # the question's period
     assert "a central body&#x27;s response to a petition" in html
     assert "Waiting on the citizen" in html
+
+
+def test_data_page_links_to_the_tracking_pages(client, ledger):
+    html = get(client, "/en/open-data/").content.decode()
+    main = html.split('<main id="main"', 1)[1]
+    for url in ("/en/scorecards/", "/en/obligations/overdue/", "/en/obligations/"):
+        assert f'<a href="{url}">' in main, url

@@ -664,3 +664,71 @@ def test_count_axis_falls_on_whole_numbers(top, ticks):
         )
     labels = re.findall(r'text-anchor="end" fill="#4a5560">([^<]+)</text>', svg)
     assert "".join(labels) == ticks
+
+
+# --- Links between the pages (issue 8 wiring) -------------------------------------------------
+
+AGENCY_FEED = "/en/agencies/ministry-of-justice/overdue/feed/"
+ATOM_LINK = '<link rel="alternate" type="application/atom+xml"'
+
+
+def _head(html: str) -> str:
+    return html.split("</head>", 1)[0]
+
+
+def _main(html: str) -> str:
+    return html.split('<main id="main"', 1)[1].split("</main>", 1)[0]
+
+
+def test_scorecard_offers_the_agency_feed_and_the_open_data_page(client, ledger):
+    html = client.get(SCORECARD.format(lang="en")).content.decode()
+    head = _head(html)
+    assert ATOM_LINK in head
+    assert f'href="{AGENCY_FEED}"' in head
+    main = _main(html)
+    assert f'href="{AGENCY_FEED}"' in main
+    assert "Feed of this agency's newly overdue obligations (Atom)" in main
+    assert 'href="/en/open-data/"' in main
+    assert client.get(AGENCY_FEED).status_code == 200
+
+
+def test_scorecard_follow_button_for_anonymous_and_signed_in(client, ledger, verified_user):
+    url = SCORECARD.format(lang="en")
+    main = _main(client.get(url).content.decode())
+    assert "Sign in to follow this agency" in main
+    assert 'action="/en/watchlist/add/"' not in main
+
+    client.force_login(verified_user)
+    main = _main(client.get(url).content.decode())
+    assert 'action="/en/watchlist/add/"' in main
+    assert "Follow this agency" in main
+    assert "Sign in to follow this agency" not in main
+
+
+def test_overdue_offers_the_feed_and_the_open_data_page(client, ledger):
+    html = client.get(OVERDUE.format(lang="en")).content.decode()
+    head = _head(html)
+    assert ATOM_LINK in head
+    assert 'href="/en/obligations/overdue/feed/"' in head
+    main = _main(html)
+    assert 'href="/en/obligations/overdue/feed/"' in main
+    assert 'href="/en/open-data/"' in main
+
+
+def test_agency_page_links_to_its_scorecard(client, ledger):
+    main = _main(client.get("/en/agencies/ministry-of-justice/").content.decode())
+    assert 'href="/en/agencies/ministry-of-justice/scorecard/">Scorecard</a>' in main
+
+
+def test_user_menu_links_to_the_watchlist_when_signed_in(client, verified_user):
+    def menu(html: str) -> str:
+        return html.split('<nav class="user-menu"', 1)[1].split("</nav>", 1)[0]
+
+    assert 'href="/en/watchlist/"' not in menu(client.get("/en/obligations/").content.decode())
+    client.force_login(verified_user)
+    assert '<a href="/en/watchlist/">My watchlist</a>' in menu(
+        client.get("/en/obligations/").content.decode()
+    )
+    assert '<a href="/en/watchlist/" aria-current="page">My watchlist</a>' in menu(
+        client.get("/en/watchlist/").content.decode()
+    )
