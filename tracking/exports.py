@@ -167,11 +167,13 @@ def _rate_fields(name: str) -> list[Field]:
         Field(
             f"{name}_low",
             "number",
+            # xgettext:no-python-format
             _("The lower end of its 95% confidence interval (Wilson); empty when too few."),
         ),
         Field(
             f"{name}_high",
             "number",
+            # xgettext:no-python-format
             _("The upper end of its 95% confidence interval (Wilson); empty when too few."),
         ),
         Field(

@@ -143,13 +143,14 @@ def trend_charts(rows: list[TrendRow], granularity: str, prefix: str) -> dict:
         chart_id=f"{prefix}-on-time",
         title=_("Answered on time"),
         desc=_(
-            "Share of answers given on time per period, with its 95% interval as a "
-            "vertical line; periods with too few answers to judge are marked so. The "
+            "Share of answers given on time per period, with its 95 per cent interval as "
+            "a vertical line; periods with too few answers to judge are marked so. The "
             "table beside gives the same numbers."
         ),
         categories=categories,
         points=[_share(row.card.on_time) for row in rows],
         label=_("On time"),
+        # xgettext:no-python-format
         interval_label=_("95% interval"),
         missing=too_few,
     )
