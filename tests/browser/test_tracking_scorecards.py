@@ -177,7 +177,7 @@ def test_open_data_page_is_axe_clean(new_context, axe, ledger, frozen):
     expect(page.locator('head link[rel=alternate][type="application/atom+xml"]')).to_have_attribute(
         "href", "/en/obligations/overdue/feed/"
     )
-    page.get_by_role("link", name="Open data", exact=True).click()
+    page.locator("main").get_by_role("link", name="Open data", exact=True).click()
     assert page.url.endswith("/en/open-data/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Open data")
     expect(page.get_by_role("link", name="obligations.csv")).to_be_visible()

@@ -90,9 +90,12 @@ def test_bad_input_answers_400_naming_the_field(api, payload, field, english):
 
 def test_duplicate_answers_400(api, user, justice, english):
     watch_add(user=user, agency=justice)
-    response = api.post(URL, {"agency": justice.slug}, format="json")
+    response = api.post(URL, {"agency": justice.slug}, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert response.data["non_field_errors"] == ["You already watch this."]
+    # In the requester's language.
+    response = api.post(URL, {"agency": justice.slug}, format="json", HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.data["non_field_errors"] == ["Вы уже наблюдаете за этим."]
 
 
 def test_delete_ones_own_only(api, user, justice, make_watcher):
