@@ -50,12 +50,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
-import importlib.metadata
 import itertools
 import json
 import math
 import os
-import platform
 import random
 import re
 import secrets
@@ -64,10 +62,26 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from pg_bench import (  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+    database_exists,
+    database_name,
+    django_setup,
+    drop_database,
+    fmt_load,
+    machine_info,
+    migrate,
+    percentile,
+    recreate_database,
+    summarise,
+    vacuum_analyze,
+    wait_for_load,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/ashyq_bench_search"
+TABLES = ("search_entry",)  # analysed after seeding
 TARGET_P95_MS = 50.0
 AGENCIES = 200
 YEARS = 5
@@ -137,72 +151,6 @@ def configure_environment(args: argparse.Namespace) -> None:
 
 
 # --- the database ----------------------------------------------------------------------------
-
-
-def _maintenance_connection(url: str):
-    """A connection to the server's `postgres` database, to drop and create the bench's."""
-    import psycopg
-
-    parts = urlsplit(url)
-    return psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True)
-
-
-def database_name(url: str) -> str:
-    return urlsplit(url).path.lstrip("/")
-
-
-def recreate_database(url: str) -> None:
-    from psycopg import sql
-
-    name = database_name(url)
-    with _maintenance_connection(url) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def database_exists(url: str) -> bool:
-    with _maintenance_connection(url) as conn:
-        row = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [database_name(url)]
-        ).fetchone()
-    return row is not None
-
-
-def drop_database(url: str) -> None:
-    from psycopg import sql
-
-    with _maintenance_connection(url) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(database_name(url))
-            )
-        )
-
-
-def django_setup() -> None:
-    sys.path.insert(0, str(BASE_DIR))
-    import django
-
-    django.setup()
-
-
-def migrate() -> float:
-    from django.core.management import call_command
-
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0, interactive=False)
-    return time.perf_counter() - started
-
-
-def vacuum_analyze() -> float:
-    from django.db import connection
-
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE search_entry")
-    return time.perf_counter() - started
 
 
 def index_sizes() -> dict[str, str]:
@@ -735,15 +683,6 @@ def run_search(case: dict):
     return services.search(q=case["q"], language="ru", **case["kwargs"])
 
 
-def wait_for_load(max_load: float, timeout: float = 600) -> None:
-    if max_load <= 0:
-        return
-    deadline = time.monotonic() + timeout
-    while os.getloadavg()[0] >= max_load and time.monotonic() < deadline:
-        print(f"load {os.getloadavg()[0]:.2f} >= {max_load}: waiting", file=sys.stderr, flush=True)
-        time.sleep(15)
-
-
 def time_classes(cases: list[dict], runs: int, warmup: int) -> dict:
     """Times each call; also the part of it spent in the database (executing the SQL and
     receiving the rows), the rest being Python: building the query, the facets, and the
@@ -807,70 +746,7 @@ def explain(cases: list[dict]) -> None:
             print()
 
 
-def percentile(sorted_values: list[float], q: float) -> float:
-    """Nearest-rank percentile of an ascending list."""
-    if not sorted_values:
-        return float("nan")
-    rank = max(1, math.ceil(q * len(sorted_values)))
-    return sorted_values[rank - 1]
-
-
-def summarise(seconds: list[float]) -> dict:
-    values = sorted(seconds)
-    return {
-        "count": len(values),
-        "p50": percentile(values, 0.50) * 1000,
-        "p95": percentile(values, 0.95) * 1000,
-        "max": values[-1] * 1000 if values else float("nan"),
-    }
-
-
 # --- the machine -----------------------------------------------------------------------------
-
-
-def machine_info() -> dict:
-    from django.db import connection
-
-    cpu = memory = ""
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-                break
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        server = cursor.fetchone()[0]
-        postgres = {}
-        for name in ("shared_buffers", "work_mem", "effective_cache_size", "jit"):
-            cursor.execute(f"SHOW {name}")
-            postgres[name] = cursor.fetchone()[0]
-
-    def version(name: str) -> str:
-        try:
-            return importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            return "?"
-
-    return {
-        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "cores": os.cpu_count(),
-        "cpu": cpu,
-        "memory": memory,
-        "os": platform.platform(),
-        "python": platform.python_version(),
-        "postgresql": server,
-        "postgresql_settings": postgres,
-        "packages": {name: version(name) for name in ("Django", "psycopg")},
-    }
-
-
-def fmt_load(load) -> str:
-    return "/".join(f"{value:.2f}" for value in load)
 
 
 def report(cases: list[dict], timing: dict, machine: dict, setup: dict) -> None:
@@ -946,7 +822,7 @@ def main(argv=None) -> int:
             counts = Seeder(args.seed, today).seed(args.entries)
             seconds = time.perf_counter() - started
             print(f"seeded {sum(counts.values())} entries in {seconds:.0f} s: {counts}")
-        print(f"VACUUM ANALYZE in {vacuum_analyze():.1f} s", flush=True)
+        print(f"VACUUM ANALYZE in {vacuum_analyze(*TABLES):.1f} s", flush=True)
         setup = {
             "entries": Entry.objects.count(),
             "groups": Entry.objects.values("group_key").distinct().count(),

@@ -51,11 +51,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
-import importlib.metadata
 import json
-import math
 import os
-import platform
 import random
 import resource
 import secrets
@@ -64,10 +61,26 @@ import sys
 import time
 import tracemalloc
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from pg_bench import (  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+    database_exists,
+    database_name,
+    django_setup,
+    drop_database,
+    fmt_load,
+    machine_info,
+    migrate,
+    recreate_database,
+    summarise,
+    vacuum_analyze,
+    wait_for_load,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/ashyq_bench_tracking"
+# analysed after seeding
+TABLES = ("tracking_obligation", "tracking_obligationredirect", "accounts_agency")
 AGENCIES = 200
 YEARS = 5
 BATCH = 20_000
@@ -146,51 +159,6 @@ def configure_environment(args: argparse.Namespace) -> None:
 # --- the database ----------------------------------------------------------------------------
 
 
-def database_name(url: str) -> str:
-    return urlsplit(url).path.lstrip("/")
-
-
-def _maintenance_connection(url: str):
-    import psycopg
-
-    return psycopg.connect(urlunsplit(urlsplit(url)._replace(path="/postgres")), autocommit=True)
-
-
-def recreate_database(url: str) -> None:
-    from psycopg import sql
-
-    name = sql.Identifier(database_name(url))
-    with _maintenance_connection(url) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
-
-
-def database_exists(url: str) -> bool:
-    with _maintenance_connection(url) as conn:
-        row = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [database_name(url)]
-        ).fetchone()
-    return row is not None
-
-
-def drop_database(url: str) -> None:
-    from psycopg import sql
-
-    with _maintenance_connection(url) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(database_name(url))
-            )
-        )
-
-
-def django_setup() -> None:
-    sys.path.insert(0, str(BASE_DIR))
-    import django
-
-    django.setup()
-
-
 def plain_static_files() -> None:
     """Templates name static files; production's manifest storage needs `collectstatic`,
     which is no part of a page's time: serve their plain names instead."""
@@ -202,24 +170,6 @@ def plain_static_files() -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     override_settings(STORAGES=storages).enable()
-
-
-def migrate() -> float:
-    from django.core.management import call_command
-
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0, interactive=False)
-    return time.perf_counter() - started
-
-
-def vacuum_analyze() -> float:
-    from django.db import connection
-
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        for table in ("tracking_obligation", "tracking_obligationredirect", "accounts_agency"):
-            cursor.execute(f"VACUUM ANALYZE {table}")
-    return time.perf_counter() - started
 
 
 def table_sizes() -> dict[str, str]:
@@ -584,15 +534,6 @@ def request(client, case: dict):
     return response
 
 
-def wait_for_load(max_load: float, timeout: float = 600) -> None:
-    if max_load <= 0:
-        return
-    deadline = time.monotonic() + timeout
-    while os.getloadavg()[0] >= max_load and time.monotonic() < deadline:
-        print(f"load {os.getloadavg()[0]:.2f} >= {max_load}: waiting", file=sys.stderr, flush=True)
-        time.sleep(15)
-
-
 def time_cases(client, all_cases: list[dict], runs: int, warmup: int) -> dict:
     from django.db import connection
 
@@ -621,24 +562,6 @@ def time_cases(client, all_cases: list[dict], runs: int, warmup: int) -> dict:
         "load_before": load_before,
         "load_max": load_max,
         "load_after": os.getloadavg(),
-    }
-
-
-def percentile(sorted_values: list[float], q: float) -> float:
-    """Nearest-rank percentile of an ascending list."""
-    if not sorted_values:
-        return float("nan")
-    rank = max(1, math.ceil(q * len(sorted_values)))
-    return sorted_values[rank - 1]
-
-
-def summarise(seconds: list[float]) -> dict:
-    values = sorted(seconds)
-    return {
-        "count": len(values),
-        "p50": percentile(values, 0.50) * 1000,
-        "p95": percentile(values, 0.95) * 1000,
-        "max": values[-1] * 1000 if values else float("nan"),
     }
 
 
@@ -707,51 +630,6 @@ def stream_export(client, fmt: str, *, traced: bool, total: int) -> dict:
 
 
 # --- the machine -----------------------------------------------------------------------------
-
-
-def machine_info() -> dict:
-    from django.db import connection
-
-    cpu = memory = ""
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-                break
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        server = cursor.fetchone()[0]
-        postgres = {}
-        for name in ("shared_buffers", "work_mem", "effective_cache_size", "jit"):
-            cursor.execute(f"SHOW {name}")
-            postgres[name] = cursor.fetchone()[0]
-
-    def version(name: str) -> str:
-        try:
-            return importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            return "?"
-
-    return {
-        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "cores": os.cpu_count(),
-        "cpu": cpu,
-        "memory": memory,
-        "os": platform.platform(),
-        "python": platform.python_version(),
-        "postgresql": server,
-        "postgresql_settings": postgres,
-        "packages": {name: version(name) for name in ("Django", "djangorestframework", "psycopg")},
-    }
-
-
-def fmt_load(load) -> str:
-    return "/".join(f"{value:.2f}" for value in load)
 
 
 def mib(value) -> str:
@@ -847,7 +725,7 @@ def main(argv=None) -> int:
             ObligationRedirect.objects.all().delete()
             seeded = Seeder(args.seed, now).seed(args.obligations)
             print(f"seeded in {seeded['seconds']:.0f} s", flush=True)
-        print(f"VACUUM ANALYZE in {vacuum_analyze():.1f} s", flush=True)
+        print(f"VACUUM ANALYZE in {vacuum_analyze(*TABLES):.1f} s", flush=True)
         busiest = (
             Obligation.objects.values("agency")
             .annotate(n=Count("pk"))
@@ -889,7 +767,7 @@ def main(argv=None) -> int:
             for e in exports_measured:
                 if e["rows"] != setup["obligations"]:
                     raise SystemExit(f"exported {e['rows']} rows of {setup['obligations']}")
-        machine = machine_info()
+        machine = machine_info(("Django", "djangorestframework", "psycopg"))
         report(all_cases, timing, exports_measured, machine, setup)
         if args.json:
             args.json.write_text(
