@@ -4,49 +4,21 @@ feature app, so the tests register their own), agencies, and a way to deliver th
 
 from __future__ import annotations
 
-import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 from django.utils import translation
 
 from tests.factories import AgencyFactory, OrganisationFactory, UserFactory
-from tracking import kinds
-from tracking.deadlines import CalendarMonths, WorkingDays
+
+# The ledger's test kinds and helpers, shared with the tracking tests (the fixture is
+# autouse there and here).
+from tests.tracking.conftest import (  # noqa: F401  (re-exported, and the autouse fixture)
+    ALMATY,
+    PETITION,
+    QUESTION,
+    at,
+    obligation_kinds,
+)
 from tracking.signals import obligation_event
-
-ALMATY = ZoneInfo("Asia/Almaty")
-QUESTION = "test.question"
-PETITION = "test.petition"
-
-
-def at(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> datetime.datetime:
-    """An aware datetime in Astana time."""
-    return datetime.datetime(year, month, day, hour, minute, tzinfo=ALMATY)
-
-
-@pytest.fixture(autouse=True)
-def obligation_kinds():
-    kinds.register(
-        QUESTION,
-        label="Answer to a question",
-        deadline=WorkingDays(15),
-        title_of=lambda subject: subject.name,
-        url_of=lambda subject: f"/organisations/{subject.slug}/",
-        extension_cap=CalendarMonths(2),
-    )
-    kinds.register(
-        PETITION,
-        label="Response to a petition",
-        deadline=WorkingDays(40),
-        title_of=lambda subject: subject.name,
-        url_of=lambda subject: f"/organisations/{subject.slug}/",
-        extension_cap=None,
-        redirect_window=None,
-    )
-    yield
-    kinds.unregister(QUESTION)
-    kinds.unregister(PETITION)
 
 
 @pytest.fixture
