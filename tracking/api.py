@@ -44,7 +44,7 @@ from accounts.api import TranslatedTextField
 from accounts.models import Agency
 from ashyq.api import Pagination, date_param
 
-from . import calendar, exports, kinds, scorecards
+from . import exports, kinds, scorecards
 from .models import Obligation, ObligationRedirect
 
 # Kept for callers of the former names.
@@ -204,20 +204,17 @@ class ObligationViewSet(DownloadMixin, viewsets.ReadOnlyModelViewSet):
         params = self.request.query_params
         now = self._now()
         queryset = exports.obligation_queryset()
-        if agency := params.get("agency", "").strip():
-            queryset = queryset.filter(agency__slug=agency)
-        if kind := params.get("kind", "").strip():
-            queryset = queryset.filter(kind=kind)
-        if status := params.get("status", "").strip():
-            if status not in Obligation.Status.values:
-                raise ValidationError({"status": f"One of: {', '.join(Obligation.Status.values)}."})
-            queryset = queryset.with_status_filter(status, now)
-        if after := date_param(params, "opened_after"):
-            queryset = queryset.filter(
-                opened_at__gte=calendar.end_of_day(after - datetime.timedelta(days=1))
-            )
-        if before := date_param(params, "opened_before"):
-            queryset = queryset.filter(opened_at__lte=calendar.end_of_day(before))
+        status = params.get("status", "").strip()
+        if status and status not in Obligation.Status.values:
+            raise ValidationError({"status": f"One of: {', '.join(Obligation.Status.values)}."})
+        queryset = queryset.filtered(
+            agency=params.get("agency", "").strip(),
+            kind=params.get("kind", "").strip(),
+            status=status,
+            opened_after=date_param(params, "opened_after"),
+            opened_before=date_param(params, "opened_before"),
+            now=now,
+        )
         return queryset.order_by("-opened_at", "-pk")
 
     def _now(self) -> datetime.datetime:

@@ -134,6 +134,33 @@ class ObligationQuerySet(models.QuerySet):
             )
         )
 
+    def filtered(
+        self,
+        *,
+        agency: str = "",
+        kind: str = "",
+        status: str = "",
+        opened_after: datetime.date | None = None,
+        opened_before: datetime.date | None = None,
+        now: datetime.datetime | None = None,
+    ):
+        """The open-data filters (the API, its downloads and the obligations page): an
+        agency's slug, a kind, a status (`Obligation.Status`) and the opening day's range,
+        inclusive, in Astana dates."""
+        queryset = self
+        if agency:
+            queryset = queryset.filter(agency__slug=agency)
+        if kind:
+            queryset = queryset.filter(kind=kind)
+        if status:
+            queryset = queryset.with_status_filter(status, now)
+        if opened_after:
+            day_before = opened_after - datetime.timedelta(days=1)
+            queryset = queryset.filter(opened_at__gte=calendar.end_of_day(day_before))
+        if opened_before:
+            queryset = queryset.filter(opened_at__lte=calendar.end_of_day(opened_before))
+        return queryset
+
     def with_status_filter(self, status: str, now: datetime.datetime | None = None):
         """The rows `with_status(now)` would give `status` (the filters agree exactly)."""
         Status = Obligation.Status

@@ -307,19 +307,14 @@ class ObligationFilterForm(_Form):
     def filter(self, queryset, *, now: datetime.datetime):
         """The rows `/api/v1/obligations/?<the same query>` lists (call when valid)."""
         data = self.cleaned_data
-        if data.get("agency"):
-            queryset = queryset.filter(agency__slug=data["agency"])
-        if data.get("kind"):
-            queryset = queryset.filter(kind=data["kind"])
-        if data.get("status"):
-            queryset = queryset.with_status_filter(data["status"], now)
-        if data.get("opened_after"):
-            queryset = queryset.filter(
-                opened_at__gte=calendar.end_of_day(data["opened_after"] - datetime.timedelta(1))
-            )
-        if data.get("opened_before"):
-            queryset = queryset.filter(opened_at__lte=calendar.end_of_day(data["opened_before"]))
-        return queryset
+        return queryset.filtered(
+            agency=data.get("agency") or "",
+            kind=data.get("kind") or "",
+            status=data.get("status") or "",
+            opened_after=data.get("opened_after"),
+            opened_before=data.get("opened_before"),
+            now=now,
+        )
 
     def querystring(self, *names: str) -> str:
         """The valid filters (all, or `names`) as a query string, for links."""
